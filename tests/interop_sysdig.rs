@@ -1,0 +1,170 @@
+//! Interoperability with sysdig 0.29.3 (Debian's `sysdig` package): the
+//! captures `peregrine read -w` writes, rewritten from the conformance
+//! traces and synthesized by the project, are read by sysdig with the same
+//! output as the originals, and `peregrine read` prints the same lines.
+//!
+//! Skips with a printed reason when sysdig or the conformance data is
+//! missing; `.ci/run` installs sysdig.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TRACES: [&str; 6] = [
+    "cat_write",
+    "connect_localhost",
+    "empty",
+    "open-multiple-files",
+    "ping_sendto",
+    "syscall",
+];
+
+fn conformance_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("CONFORMANCE_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
+    };
+    dir.is_dir().then_some(dir)
+}
+
+fn has_sysdig() -> bool {
+    Command::new("sysdig")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.env("TZ", "UTC").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sysdig(path: &Path) -> String {
+    run(Command::new("sysdig").arg("-r").arg(path))
+}
+
+fn peregrine(args: &[&std::ffi::OsStr]) -> String {
+    run(Command::new(env!("CARGO_BIN_EXE_peregrine")).args(args))
+}
+
+/// A sysdig line without what needs the state engine: the process name
+/// and the annotations of fds and thread ids.
+fn without_state(line: &str) -> String {
+    let mut parts: Vec<String> = line.splitn(5, ' ').map(str::to_string).collect();
+    if parts.len() == 5 {
+        parts[3] = "<NA>".into();
+        let args: Vec<String> = parts[4]
+            .split(' ')
+            .map(|w| match w.split_once('=') {
+                Some((k, v)) if ["fd", "tid", "pid", "ptid"].contains(&k) => {
+                    format!("{k}={}", v.split('(').next().unwrap_or(v))
+                }
+                _ => w.to_string(),
+            })
+            .collect();
+        parts[4] = args.join(" ");
+    }
+    parts.join(" ")
+}
+
+fn compare_without_state(sysdig_out: &str, ours: &str, what: &str) -> usize {
+    let theirs: Vec<String> = sysdig_out.lines().map(without_state).collect();
+    let ours: Vec<String> = ours.lines().map(without_state).collect();
+    assert_eq!(theirs.len(), ours.len(), "{what}: line counts differ");
+    for (n, (a, b)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(a, b, "{what}: line {}", n + 1);
+    }
+    theirs.len()
+}
+
+#[test]
+fn sysdig_reads_rewritten_traces_as_the_originals() {
+    let Some(dir) = conformance_dir() else {
+        println!("skipped: no conformance data (set CONFORMANCE_DIR)");
+        return;
+    };
+    if !has_sysdig() {
+        println!("skipped: sysdig is not installed (apt-get install sysdig)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut lines = 0;
+    for name in TRACES {
+        let original = dir.join(format!("falco-tests/trace_files/{name}.scap"));
+        let expected = sysdig(&original);
+        for gzip in [false, true] {
+            let out = tmp.path().join(format!("{name}-{gzip}.scap"));
+            let mut args = vec![
+                "read".as_ref(),
+                "-r".as_ref(),
+                original.as_os_str(),
+                "-w".as_ref(),
+                out.as_os_str(),
+            ];
+            if gzip {
+                args.push("-z".as_ref());
+            }
+            peregrine(&args);
+
+            let rewritten = sysdig(&out);
+            assert_eq!(rewritten, expected, "{name} (gzip: {gzip})");
+            let ours = peregrine(&["read".as_ref(), "-r".as_ref(), out.as_os_str()]);
+            lines += compare_without_state(&rewritten, &ours, name);
+        }
+    }
+    println!("compared {lines} lines with sysdig");
+}
+
+#[test]
+fn sysdig_reads_the_shipped_sample() {
+    if !has_sysdig() {
+        println!("skipped: sysdig is not installed (apt-get install sysdig)");
+        return;
+    }
+    let sample =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("libscap-rs/tests/data/sample.scap");
+    let theirs = sysdig(&sample);
+    let ours = peregrine(&["read".as_ref(), "-r".as_ref(), sample.as_os_str()]);
+    let n = compare_without_state(&theirs, &ours, "sample");
+    assert!(n >= 8, "sysdig showed only {n} events");
+}
+
+#[test]
+fn rotation_splits_and_keeps_the_newest_files() {
+    let Some(dir) = conformance_dir() else {
+        println!("skipped: no conformance data (set CONFORMANCE_DIR)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let original = dir.join("falco-tests/trace_files/ping_sendto.scap");
+    let out = tmp.path().join("rot.scap");
+    peregrine(&[
+        "read".as_ref(),
+        "-r".as_ref(),
+        original.as_os_str(),
+        "-w".as_ref(),
+        out.as_os_str(),
+        "-e".as_ref(),
+        "500".as_ref(),
+        "-W".as_ref(),
+        "2".as_ref(),
+    ]);
+    let mut names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // 1,526 events in files of 500: four files, the newest two kept.
+    assert_eq!(names, ["rot-000002.scap", "rot-000003.scap"]);
+    let stats = peregrine(&[
+        "read".as_ref(),
+        "-r".as_ref(),
+        tmp.path().join("rot-000003.scap").as_os_str(),
+        "--stats".as_ref(),
+    ]);
+    assert!(stats.contains("total events: 26"), "{stats}");
+}
