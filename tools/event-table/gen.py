@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """Turns the event table of a falcosecurity/libs checkout into Rust.
 
-Usage: gen.py LIBS_CHECKOUT > ../../libscap-rs/src/event/tables.rs
+Usage: gen.py LIBS_CHECKOUT LEGACY_LIBS_CHECKOUT > ../../libscap-rs/src/event/tables.rs
 
 It compiles dump.c against LIBS_CHECKOUT/driver, runs it, reads the event
 code names from ppm_events_public.h and writes the project's own table.
+From LEGACY_LIBS_CHECKOUT (libs e5c53d64, the version sysdig 0.29.3 links)
+it takes what today's table no longer says: the fd flags of events whose
+flags changed since, and the category of each system call, which sysdig
+shows for generic events.
 """
 import json
 import os
@@ -38,6 +42,22 @@ def dump(libs):
         ]
         subprocess.check_call(["cc", "-O0", "-I", driver, "-o", exe] + sources)
         return json.loads(subprocess.check_output([exe]))
+
+
+def legacy(old):
+    driver = os.path.join(old, "driver")
+    here = os.path.dirname(os.path.abspath(__file__))
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "legacy")
+        sources = [os.path.join(here, "legacy_dump.c")] + [
+            os.path.join(driver, f)
+            for f in ("event_table.c", "flags_table.c", "dynamic_params_table.c")
+        ]
+        subprocess.check_call(["cc", "-O0", "-I", driver, "-o", exe] + sources)
+        flags = json.loads(subprocess.check_output([exe]))["flags"]
+    table = os.path.join(old, "userspace", "libscap", "syscall_info_table.c")
+    cats = re.findall(r"^\s*/\*[^*]*\*/\s*\{\s*(EC_[A-Z_]+)", open(table).read(), re.M)
+    return flags, cats
 
 
 def code_names(libs):
@@ -81,6 +101,7 @@ def param(p):
 
 def main():
     libs = sys.argv[1]
+    old_flags, old_cats = legacy(sys.argv[2])
     data = dump(libs)
     names = code_names(libs)
     out = []
@@ -151,6 +172,26 @@ def main():
     w(f"pub(super) static SYSCALL_NAMES: [&str; {len(sc)}] = [")
     for s in sc:
         w(f"    {rust_str(s.lower())},")
+    w("];")
+    # fd-related flags (creates, destroys, uses, reads, writes, waits).
+    mask = 0x1F | 0x80
+    w("")
+    w("/// Event codes whose fd flags were different in the 2022 table, with")
+    w("/// those flags: events in that era's layouts are read with them.")
+    w("pub(super) static LEGACY_FD_FLAGS: &[(u16, u32)] = &[")
+    for c, e in enumerate(data["events"]):
+        if c < len(old_flags) and (old_flags[c] & mask) != (e["flags"] & mask):
+            w(f"    ({c}, {old_flags[c] & mask:#x}),")
+    w("];")
+    w("")
+    w("/// Category of each system call by ppm_sc code, for generic events.")
+    w(f"pub(super) static SYSCALL_CATEGORIES: [u8; {len(old_cats)}] = [")
+    cat_values = {"EC_UNKNOWN": 0, "EC_OTHER": 1, "EC_FILE": 2, "EC_NET": 3, "EC_IPC": 4,
+                  "EC_MEMORY": 5, "EC_PROCESS": 6, "EC_SLEEP": 7, "EC_SYSTEM": 8,
+                  "EC_SIGNAL": 9, "EC_USER": 10, "EC_TIME": 11, "EC_PROCESSING": 12,
+                  "EC_IO_READ": 32, "EC_IO_WRITE": 33, "EC_IO_OTHER": 34, "EC_WAIT": 64}
+    for c in old_cats:
+        w(f"    {cat_values[c]},")
     w("];")
     sys.stdout.write("\n".join(out) + "\n")
 

@@ -5,7 +5,7 @@
 //! upstream driver sources (see `tools/event-table`); this module holds the
 //! types that describe it and the lookups over it.
 
-use super::tables::{EVENTS, SYSCALL_NAMES};
+use super::tables::{EVENTS, LEGACY_FD_FLAGS, SYSCALL_CATEGORIES, SYSCALL_NAMES};
 
 pub use super::tables::EVENT_COUNT;
 
@@ -358,6 +358,29 @@ pub fn syscall_name(code: u16) -> Option<&'static str> {
         .filter(|n| code != 0 && !n.is_empty())
 }
 
+/// The category of a system call by its ppm_sc code (`EC_*` low bits), as
+/// generic events report it.
+pub fn syscall_category(code: u16) -> Option<u32> {
+    SYSCALL_CATEGORIES.get(code as usize).map(|&c| c as u32)
+}
+
+/// Mask of the flags that say how an event uses fds.
+pub const FD_FLAGS_MASK: u32 = flags::CREATES_FD
+    | flags::DESTROYS_FD
+    | flags::USES_FD
+    | flags::READS_FROM_FD
+    | flags::WRITES_TO_FD
+    | flags::WAITS;
+
+/// The fd flags of `code` in the 2022 table, for the few codes where they
+/// changed since (`None` for the others).
+pub fn legacy_fd_flags(code: u16) -> Option<u32> {
+    LEGACY_FD_FLAGS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|&(_, f)| f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +422,13 @@ mod tests {
         let flags = open.params[2].names().unwrap();
         assert_eq!(flags.name, "file_flags");
         assert!(flags.entries.contains(&("O_CLOEXEC", 1 << 12)));
+    }
+
+    #[test]
+    fn legacy_tables_are_present() {
+        assert_eq!(legacy_fd_flags(code::SYSCALL_MMAP_X), Some(0));
+        assert_eq!(legacy_fd_flags(code::SYSCALL_OPEN_X), None);
+        assert_eq!(syscall_category(139).map(category::name), Some("memory"));
     }
 
     #[test]
