@@ -5,6 +5,7 @@
 //! will sit here too.
 //!
 //! - [`scap`]: the event model and capture files.
+//! - [`sinsp`]: the state engine, fields and formatting.
 //!
 //! ```no_run
 //! use peregrine::scap::capture::CaptureReader;
@@ -17,3 +18,4 @@
 //! ```
 
 pub use peregrine_libscap as scap;
+pub use peregrine_libsinsp as sinsp;

@@ -1,7 +1,8 @@
-//! Interoperability with sysdig 0.29.3 (Debian's `sysdig` package): the
-//! captures `peregrine read -w` writes, rewritten from the conformance
-//! traces and synthesized by the project, are read by sysdig with the same
-//! output as the originals, and `peregrine read` prints the same lines.
+//! Interoperability with sysdig 0.29.3 (Debian's `sysdig` package):
+//! `peregrine read` prints, byte for byte, the lines sysdig printed for the
+//! conformance traces; the captures `peregrine read -w` writes, rewritten
+//! from those traces or synthesized by the project, are read by sysdig with
+//! the same output as the originals and as `peregrine read` prints.
 //!
 //! Skips with a printed reason when sysdig or the conformance data is
 //! missing; `.ci/run` installs sysdig.
@@ -51,34 +52,31 @@ fn peregrine(args: &[&std::ffi::OsStr]) -> String {
     run(Command::new(env!("CARGO_BIN_EXE_peregrine")).args(args))
 }
 
-/// A sysdig line without what needs the state engine: the process name
-/// and the annotations of fds and thread ids.
-fn without_state(line: &str) -> String {
-    let mut parts: Vec<String> = line.splitn(5, ' ').map(str::to_string).collect();
-    if parts.len() == 5 {
-        parts[3] = "<NA>".into();
-        let args: Vec<String> = parts[4]
-            .split(' ')
-            .map(|w| match w.split_once('=') {
-                Some((k, v)) if ["fd", "tid", "pid", "ptid"].contains(&k) => {
-                    format!("{k}={}", v.split('(').next().unwrap_or(v))
-                }
-                _ => w.to_string(),
-            })
-            .collect();
-        parts[4] = args.join(" ");
-    }
-    parts.join(" ")
-}
-
-fn compare_without_state(sysdig_out: &str, ours: &str, what: &str) -> usize {
-    let theirs: Vec<String> = sysdig_out.lines().map(without_state).collect();
-    let ours: Vec<String> = ours.lines().map(without_state).collect();
+fn compare_lines(sysdig_out: &str, ours: &str, what: &str) -> usize {
+    let theirs: Vec<&str> = sysdig_out.lines().collect();
+    let ours: Vec<&str> = ours.lines().collect();
     assert_eq!(theirs.len(), ours.len(), "{what}: line counts differ");
     for (n, (a, b)) in theirs.iter().zip(&ours).enumerate() {
         assert_eq!(a, b, "{what}: line {}", n + 1);
     }
     theirs.len()
+}
+
+#[test]
+fn read_prints_what_sysdig_printed() {
+    let Some(dir) = conformance_dir() else {
+        println!("skipped: no conformance data (set CONFORMANCE_DIR)");
+        return;
+    };
+    let mut lines = 0;
+    for name in TRACES {
+        let trace = dir.join(format!("falco-tests/trace_files/{name}.scap"));
+        let want = std::fs::read_to_string(dir.join(format!("sysdig/{name}.txt"))).unwrap();
+        let ours = peregrine(&["read".as_ref(), "-r".as_ref(), trace.as_os_str()]);
+        lines += compare_lines(&want, &ours, name);
+    }
+    println!("{lines} lines identical to sysdig's");
+    assert!(lines > 200);
 }
 
 #[test]
@@ -113,7 +111,7 @@ fn sysdig_reads_rewritten_traces_as_the_originals() {
             let rewritten = sysdig(&out);
             assert_eq!(rewritten, expected, "{name} (gzip: {gzip})");
             let ours = peregrine(&["read".as_ref(), "-r".as_ref(), out.as_os_str()]);
-            lines += compare_without_state(&rewritten, &ours, name);
+            lines += compare_lines(&rewritten, &ours, name);
         }
     }
     println!("compared {lines} lines with sysdig");
@@ -129,7 +127,7 @@ fn sysdig_reads_the_shipped_sample() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("libscap-rs/tests/data/sample.scap");
     let theirs = sysdig(&sample);
     let ours = peregrine(&["read".as_ref(), "-r".as_ref(), sample.as_os_str()]);
-    let n = compare_without_state(&theirs, &ours, "sample");
+    let n = compare_lines(&theirs, &ours, "sample");
     assert!(n >= 8, "sysdig showed only {n} events");
 }
 

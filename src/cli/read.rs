@@ -6,12 +6,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use chrono::{Local, TimeZone};
 use clap::Args;
-use peregrine::scap::capture::{
-    block, CaptureReader, CapturedEvent, Compression, RotatingWriter, RotationPolicy,
-};
-use peregrine::scap::event::{self, code, render, Event};
+use peregrine::scap::capture::{CaptureReader, Compression, RotatingWriter, RotationPolicy};
+use peregrine::scap::event;
+use peregrine::sinsp::{Formatter, Inspector};
 
 /// Options of `peregrine read`.
 #[derive(Debug, Args)]
@@ -51,6 +49,15 @@ pub struct ReadArgs {
     /// Print event counts per type instead of the events.
     #[arg(long)]
     stats: bool,
+
+    /// Print each event with this format (`%field` templates, as sysdig's
+    /// `-p`; a leading `*` prints events with missing fields too).
+    #[arg(short = 'p', long = "print", value_name = "FORMAT")]
+    format: Option<String>,
+
+    /// Print events as JSON objects, one per line.
+    #[arg(short = 'j', long = "json")]
+    json: bool,
 }
 
 /// Runs `peregrine read`.
@@ -75,7 +82,7 @@ pub fn run(args: ReadArgs) -> anyhow::Result<ExitCode> {
     if args.stats {
         return stats(&mut reader, limit);
     }
-    print_events(&mut reader, limit)
+    print_events(&args, reader, limit)
 }
 
 fn rewrite(
@@ -99,48 +106,42 @@ fn rewrite(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The name `evt.type` shows: the system call's for generic events.
-pub fn event_type_name(ev: &Event<'_>) -> &'static str {
-    if ev.code() == code::GENERIC_E || ev.code() == code::GENERIC_X {
-        let id = ev.value(0).and_then(|v| v.as_u64());
-        return id
-            .and_then(|id| event::syscall_name(id as u16))
-            .unwrap_or("<unknown>");
-    }
-    ev.info().map_or("<unknown>", |i| i.name)
-}
+/// sysdig's default line.
+const DEFAULT_FORMAT: &str =
+    "*%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args";
 
-/// Whether sysdig lists the event. Internal events such as `procinfo`,
-/// events a capture stored only to carry state, and container metadata
-/// events feed the state engine but are not shown.
-fn is_shown(ev: &CapturedEvent<'_>) -> bool {
-    let e = &ev.event;
-    let internal = e
-        .info()
-        .is_none_or(|i| i.category & event::category::INTERNAL != 0);
-    let container = matches!(
-        e.code(),
-        code::CONTAINER_E | code::CONTAINER_JSON_E | code::CONTAINER_JSON_2_E
-    );
-    !internal && !container && ev.dump_flags & block::DF_STATE_ONLY == 0
-}
+/// sysdig's default fields in JSON.
+const DEFAULT_JSON_FORMAT: &str = "*%evt.cpu %evt.dir %evt.info %evt.num %evt.time %evt.type \
+     %proc.name %thread.tid";
 
-fn print_events(reader: &mut CaptureReader, limit: u64) -> anyhow::Result<ExitCode> {
+fn print_events(args: &ReadArgs, reader: CaptureReader, limit: u64) -> anyhow::Result<ExitCode> {
+    let mut inspector = Inspector::new(reader);
+    let format = match (&args.format, args.json) {
+        (Some(f), _) => f.as_str(),
+        (None, true) => DEFAULT_JSON_FORMAT,
+        (None, false) => DEFAULT_FORMAT,
+    };
+    let formatter = Formatter::new(inspector.registry(), format)?;
+
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let opts = render::RenderOptions::default();
-    let mut line = String::with_capacity(512);
-    let mut num = 0u64;
-    while num < limit {
-        let Some(ev) = reader.next_event()? else {
+    let mut seen = 0u64;
+    while seen < limit {
+        let Some(ctx) = inspector.next_event()? else {
             break;
         };
-        num += 1;
-        if !is_shown(&ev) {
+        seen += 1;
+        if !ctx.is_shown() {
             continue;
         }
-        line.clear();
-        format_line(&mut line, num, &ev, &opts);
+        let line = if args.json {
+            formatter.json(&ctx)
+        } else {
+            formatter.text(&ctx)
+        };
+        let Some(mut line) = line else {
+            continue;
+        };
         line.push('\n');
         if let Err(e) = out.write_all(line.as_bytes()) {
             return broken_pipe_ok(e);
@@ -158,29 +159,6 @@ fn broken_pipe_ok(e: io::Error) -> anyhow::Result<ExitCode> {
     } else {
         Err(e).context("writing to standard output")
     }
-}
-
-/// sysdig's default line: `%evt.num %evt.time %evt.cpu %proc.name
-/// (%thread.tid) %evt.dir %evt.type %evt.args`.
-fn format_line(line: &mut String, num: u64, ev: &CapturedEvent<'_>, opts: &render::RenderOptions) {
-    use std::fmt::Write as _;
-    let e = &ev.event;
-    let ts = e.ts();
-    let time = Local.timestamp_nanos(ts as i64);
-    let _ = write!(
-        line,
-        "{num} {}.{:09} {} <NA> ({}) {} {} ",
-        time.format("%H:%M:%S"),
-        ts % 1_000_000_000,
-        ev.cpu,
-        e.tid() as i64,
-        event::Direction::of(e.code()).symbol(),
-        event_type_name(e),
-    );
-    // TODO(state): process names and fd annotations need the state engine
-    // of libsinsp-rs; until it lands they print as sysdig does without
-    // state (`<NA>`, bare fd numbers).
-    render::write_args(line, e, &render::NoState, opts);
 }
 
 fn stats(reader: &mut CaptureReader, limit: u64) -> anyhow::Result<ExitCode> {

@@ -1,0 +1,874 @@
+//! The state engine: events in, threads, fds and users updated.
+//!
+//! Both event models are handled: old captures carry an enter and an exit
+//! event per system call, and the exit may lack parameters that only the
+//! enter had; today's drivers send exits with everything. Parameters are
+//! looked up by name, so every version of an event is parsed by the same
+//! code and a missing trailing parameter is simply absent.
+
+use peregrine_libscap::capture::Metadata;
+use peregrine_libscap::event::{
+    self, code, family, flags, Direction, Event, ParamValue, SockAddr, SockTuple,
+};
+
+use crate::accounts::{Accounts, Group, User};
+use crate::fd::{role, tuple_name_v4, tuple_name_v6, FdInfo, FdKind, L4Proto, SockInfo};
+use crate::thread::{split_cgroups, ThreadInfo, ThreadTable, CL_CLONE_THREAD};
+
+/// `PPM_O_DIRECTORY`.
+const O_DIRECTORY: u32 = 1 << 10;
+/// `PPM_O_CLOEXEC`.
+const O_CLOEXEC: u32 = 1 << 12;
+
+/// What parsing learned about one event, for the fields that need it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventState {
+    /// The fd the event operates on, -1 for none.
+    pub fd: i64,
+    /// Nanoseconds since the matching enter event, 0 without one.
+    pub latency: u64,
+    /// Whether the thread was known (or created) for this event.
+    pub has_thread: bool,
+}
+
+/// Threads, fds and users, kept current by [`State::process`].
+#[derive(Debug, Default)]
+pub struct State {
+    /// Threads by tid.
+    pub threads: ThreadTable,
+    /// Users and groups.
+    pub users: Accounts,
+    /// Containers met in container events.
+    pub containers: crate::containers::ContainerTable,
+    /// IPv4 addresses of this machine's interfaces.
+    pub local_v4: Vec<[u8; 4]>,
+    /// The fd the latest event closed, which its fields still describe.
+    closed: Option<(i64, i64, FdInfo)>,
+    /// Enter events kept until their exit, by tid.
+    enters: std::collections::HashMap<i64, Vec<u8>>,
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn list(b: &[u8]) -> Vec<String> {
+    let b = b.strip_suffix(&[0]).unwrap_or(b);
+    if b.is_empty() {
+        return Vec::new();
+    }
+    b.split(|&c| c == 0).map(text).collect()
+}
+
+/// A parameter of `ev` by name.
+fn param<'a>(ev: &Event<'a>, name: &str) -> Option<ParamValue<'a>> {
+    ev.value_by_name(name)
+        .filter(|v| !matches!(v, ParamValue::Empty))
+}
+
+fn int(ev: &Event<'_>, name: &str) -> Option<i64> {
+    param(ev, name)?.as_i64()
+}
+
+fn bytes<'a>(ev: &Event<'a>, name: &str) -> Option<&'a [u8]> {
+    param(ev, name)?.as_bytes()
+}
+
+impl State {
+    /// A state starting from a capture's header section.
+    pub fn from_metadata(meta: &Metadata) -> State {
+        let mut state = State::default();
+        for p in &meta.processes {
+            let mut t = ThreadInfo::from_entry(p);
+            t.container_id = crate::containers::id_from_cgroups(&t.cgroups);
+            state.threads.insert(t);
+        }
+        for table in &meta.fds {
+            let max = state.threads.limits.max_fds_per_process;
+            if let Some(t) = state.threads.get_mut(table.tid as i64) {
+                for e in &table.fds {
+                    t.fds.insert(e.fd, crate::fd::from_entry(e), max);
+                }
+            }
+        }
+        state.users = accounts_from_list(&meta.users);
+        state.local_v4 = meta
+            .interfaces
+            .iter()
+            .filter_map(|i| match i.addr {
+                peregrine_libscap::capture::meta::IfAddr::V4 { addr, .. } => Some(addr),
+                _ => None,
+            })
+            .collect();
+        state
+    }
+
+    /// Updates state with one event and says what the event refers to.
+    pub fn process(&mut self, ev: &Event<'_>) -> EventState {
+        let Some(info) = ev.info() else {
+            return EventState {
+                fd: -1,
+                ..EventState::default()
+            };
+        };
+        let tid = ev.tid() as i64;
+        let mut st = EventState {
+            fd: -1,
+            ..EventState::default()
+        };
+        self.closed = None;
+
+        if is_container_event(ev.code()) {
+            self.on_container(ev);
+        }
+        // Events that describe no thread of their own.
+        if info.flags & flags::SKIP_PARSE_RESET != 0 || is_container_event(ev.code()) {
+            st.has_thread = self.threads.get(tid).is_some();
+            return st;
+        }
+        let creates_thread = is_clone(info.name) && Direction::of(ev.code()) == Direction::Exit;
+        if self.threads.get(tid).is_none() && !creates_thread && ev.code() != code::SCHEDSWITCH_6_E
+        {
+            self.threads.insert(ThreadInfo::unknown(tid));
+        }
+        st.has_thread = self.threads.get(tid).is_some();
+        // A context switch changes nothing of its thread.
+        if ev.code() == code::SCHEDSWITCH_6_E {
+            st.latency = self.threads.get(tid).map_or(0, |t| t.latency);
+            return st;
+        }
+
+        match Direction::of(ev.code()) {
+            Direction::Enter => self.on_enter(ev, tid, &mut st),
+            Direction::Exit => self.on_exit(ev, tid, &mut st),
+        }
+        if let Some(t) = self.threads.get_mut(tid) {
+            t.last_event_ts = ev.ts();
+            st.latency = t.latency;
+        }
+        st
+    }
+
+    fn on_enter(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
+        if event_flags(ev) & flags::USES_FD != 0 {
+            st.fd = int(ev, "fd").unwrap_or(-1);
+        }
+        if let Some(t) = self.threads.get_mut(tid) {
+            t.last_enter = Some((ev.code(), st.fd));
+            t.last_enter_ts = ev.ts();
+            t.latency = 0;
+        }
+        let buf = self.enters.entry(tid).or_default();
+        buf.clear();
+        buf.extend_from_slice(ev.as_bytes());
+
+        match ev.info().map_or("", |i| i.name) {
+            "procexit" => self.on_procexit(ev, tid),
+            "close" => {}
+            _ => {}
+        }
+    }
+
+    /// The enter event paired with exit `ev`, if it was the last one seen.
+    fn enter_of(&self, ev: &Event<'_>, tid: i64) -> Option<Vec<u8>> {
+        let t = self.threads.get(tid)?;
+        match t.last_enter {
+            Some((c, _)) if c + 1 == ev.code() => self.enters.get(&tid).cloned(),
+            _ => None,
+        }
+    }
+
+    fn on_exit(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
+        let Some(info) = ev.info() else {
+            return;
+        };
+        let enter = self.enter_of(ev, tid);
+        let enter = enter.as_deref().and_then(|b| Event::parse(b).ok());
+        // The latency runs from the thread's latest enter event, paired or
+        // not, as sysdig measures it.
+        if let Some(t) = self.threads.get_mut(tid) {
+            if t.last_enter_ts != 0 {
+                t.latency = ev.ts().saturating_sub(t.last_enter_ts);
+            }
+        }
+
+        // The fd an exit refers to: its own fd parameter (today's events),
+        // else the one its enter event carried.
+        if event_flags(ev) & (flags::USES_FD | flags::DESTROYS_FD) != 0 {
+            st.fd = exit_fd(ev)
+                .or_else(|| enter.as_ref().and_then(|e| int(e, "fd")))
+                .unwrap_or(-1);
+        }
+        let res = ev.value(0).and_then(|v| v.as_i64()).unwrap_or(0);
+        match info.name {
+            "open" | "openat" | "openat2" | "creat" | "open_by_handle_at" => {
+                self.on_open(ev, enter.as_ref(), tid, res, st)
+            }
+            "close" if res >= 0 && st.fd >= 0 => {
+                let owner = self.threads.fd_owner(tid);
+                if let Some(t) = self.threads.get_mut(owner) {
+                    self.closed = t.fds.remove(st.fd).map(|info| (tid, st.fd, info));
+                }
+            }
+            "socket" if res >= 0 => self.on_socket(ev, enter.as_ref(), tid, res, st),
+            "connect" => self.on_connect(ev, tid, res, st.fd),
+            "accept" | "accept4" if res >= 0 || int(ev, "fd").is_some_and(|f| f >= 0) => {
+                self.on_accept(ev, tid, st)
+            }
+            "sendto" | "sendmsg" | "recvfrom" | "recvmsg" => self.on_tuple_io(ev, tid, st.fd),
+            "pipe" | "pipe2" => self.on_pair(ev, tid, FdKind::FIFO),
+            "socketpair" => self.on_pair(ev, tid, FdKind::UNIX_SOCK),
+            "dup" | "dup2" | "dup3" => self.on_dup(ev, enter.as_ref(), tid, res),
+            "fcntl" => self.on_fcntl(ev, enter.as_ref(), tid, res),
+            "chdir" if res >= 0 => {
+                let path =
+                    bytes(ev, "path").or_else(|| enter.as_ref().and_then(|e| bytes(e, "path")));
+                if let Some(p) = path {
+                    self.set_cwd(tid, &text(p));
+                }
+            }
+            "fchdir" if res >= 0 => {
+                let name = self.fd_name(tid, st.fd);
+                if let Some(name) = name {
+                    self.set_cwd(tid, &name);
+                }
+            }
+            "execve" | "execveat" if res >= 0 => self.on_execve(ev, tid),
+            "clone" | "fork" | "vfork" | "clone3" if res >= 0 => self.on_clone(ev, tid, res),
+            "setuid" if res == 0 => self.set_cred(
+                tid,
+                int(ev, "uid").or(enter.as_ref().and_then(|e| int(e, "uid"))),
+                None,
+            ),
+            "setgid" if res == 0 => self.set_cred(
+                tid,
+                None,
+                int(ev, "gid").or(enter.as_ref().and_then(|e| int(e, "gid"))),
+            ),
+            "setresuid" if res == 0 => self.set_cred(
+                tid,
+                int(ev, "euid").or(enter.as_ref().and_then(|e| int(e, "euid"))),
+                None,
+            ),
+            "setresgid" if res == 0 => self.set_cred(
+                tid,
+                None,
+                int(ev, "egid").or(enter.as_ref().and_then(|e| int(e, "egid"))),
+            ),
+            "setsid" if res >= 0 => {
+                if let Some(t) = self.threads.get_mut(tid) {
+                    t.sid = res;
+                }
+            }
+            "eventfd" | "eventfd2" => self.on_single(tid, res, FdKind::EVENT, ""),
+            "signalfd" | "signalfd4" => self.on_single(tid, res, FdKind::SIGNALFD, ""),
+            "timerfd_create" => self.on_single(tid, res, FdKind::TIMERFD, ""),
+            "inotify_init" | "inotify_init1" => self.on_single(tid, res, FdKind::INOTIFY, ""),
+            "epoll_create" | "epoll_create1" => self.on_single(tid, res, FdKind::EVENTPOLL, ""),
+            "userfaultfd" => self.on_single(tid, res, FdKind::USERFAULTFD, ""),
+            "io_uring_setup" => self.on_single(tid, res, FdKind::IOURING, ""),
+            "pidfd_open" | "pidfd_getfd" => self.on_single(tid, res, FdKind::PIDFD, ""),
+            "memfd_create" => {
+                let name = bytes(ev, "name").map(text).unwrap_or_default();
+                self.on_single(tid, res, FdKind::MEMFD, &format!("memfd:{name}"))
+            }
+            "close_range" if res == 0 => self.on_close_range(ev, tid),
+            _ => {}
+        }
+    }
+
+    fn on_container(&mut self, ev: &Event<'_>) {
+        use crate::containers::{parse_container_json, ContainerInfo};
+        let info = match ev.code() {
+            code::CONTAINER_E => {
+                let s = |n: &str| bytes(ev, n).map(text).unwrap_or_default();
+                Some(ContainerInfo {
+                    id: s("id"),
+                    name: s("name"),
+                    image: s("image"),
+                    ..ContainerInfo::default()
+                })
+            }
+            _ => bytes(ev, "json").and_then(parse_container_json),
+        };
+        if let Some(c) = info.filter(|c| !c.id.is_empty()) {
+            self.containers.insert(c);
+        }
+    }
+
+    fn set_cred(&mut self, tid: i64, uid: Option<i64>, gid: Option<i64>) {
+        if let Some(t) = self.threads.get_mut(tid) {
+            if let Some(u) = uid {
+                t.uid = u as u32;
+            }
+            if let Some(g) = gid {
+                t.gid = g as u32;
+            }
+        }
+    }
+
+    fn add_fd(&mut self, tid: i64, fd: i64, info: FdInfo) {
+        let owner = self.threads.fd_owner(tid);
+        let max = self.threads.limits.max_fds_per_process;
+        let added = match self.threads.get_mut(owner) {
+            Some(t) => t.fds.insert(fd, info, max),
+            None => true,
+        };
+        if !added {
+            self.threads.stats.fds_refused += 1;
+        }
+    }
+
+    /// The working directory of `tid`'s process, ending in `/`.
+    pub fn cwd(&self, tid: i64) -> String {
+        self.threads
+            .main_thread(tid)
+            .map(|t| t.cwd.clone())
+            .unwrap_or_default()
+    }
+
+    fn set_cwd(&mut self, tid: i64, path: &str) {
+        let base = self.cwd(tid);
+        let mut cwd = if path.starts_with('/') {
+            peregrine_libscap::event::render::normalize_path("/", path)
+        } else {
+            peregrine_libscap::event::render::normalize_path(&base, path)
+        };
+        if !cwd.ends_with('/') {
+            cwd.push('/');
+        }
+        let owner = self.threads.fd_owner(tid);
+        if let Some(t) = self.threads.get_mut(owner) {
+            t.cwd = cwd;
+        }
+    }
+
+    /// The name of fd `fd` of `tid`'s process.
+    pub fn fd_name(&self, tid: i64, fd: i64) -> Option<String> {
+        let owner = self.threads.fd_owner(tid);
+        Some(self.threads.get(owner)?.fds.get(fd)?.name.clone())
+    }
+
+    /// The fd `fd` of `tid`'s process.
+    pub fn fd(&self, tid: i64, fd: i64) -> Option<&FdInfo> {
+        let owner = self.threads.fd_owner(tid);
+        self.threads.get(owner)?.fds.get(fd)
+    }
+
+    /// The fd an event refers to: open, or closed by that very event.
+    pub fn event_fd(&self, tid: i64, fd: i64) -> Option<&FdInfo> {
+        match &self.closed {
+            Some((t, f, info)) if *t == tid && *f == fd => Some(info),
+            _ => self.fd(tid, fd),
+        }
+    }
+
+    fn fd_mut(&mut self, tid: i64, fd: i64) -> Option<&mut FdInfo> {
+        let owner = self.threads.fd_owner(tid);
+        self.threads.get_mut(owner)?.fds.get_mut(fd)
+    }
+
+    /// The directory a path relative to `dirfd` starts from.
+    pub fn dirfd_base(&self, tid: i64, dirfd: Option<i64>) -> String {
+        match dirfd {
+            Some(fd) if fd != event::render::AT_FDCWD => {
+                let mut name = self.fd_name(tid, fd).unwrap_or_default();
+                if !name.ends_with('/') {
+                    name.push('/');
+                }
+                name
+            }
+            _ => self.cwd(tid),
+        }
+    }
+
+    fn on_open(
+        &mut self,
+        ev: &Event<'_>,
+        enter: Option<&Event<'_>>,
+        tid: i64,
+        fd: i64,
+        st: &mut EventState,
+    ) {
+        let pick = |e: &Event<'_>| -> Option<(Vec<u8>, u32, Option<i64>)> {
+            let name = bytes(e, "name").or_else(|| bytes(e, "path"))?;
+            if name == b"(NULL)" {
+                return None;
+            }
+            let flags = int(e, "flags").unwrap_or(0) as u32;
+            Some((name.to_vec(), flags, int(e, "dirfd")))
+        };
+        let Some((name, mut oflags, dirfd)) = enter.and_then(pick).or_else(|| pick(ev)) else {
+            return;
+        };
+        if ev.info().is_some_and(|i| i.name == "creat") {
+            oflags = 0;
+        }
+        st.fd = fd;
+        if fd < 0 {
+            return;
+        }
+        let name = text(&name);
+        let full = if name.starts_with('/') {
+            event::render::normalize_path("/", &name)
+        } else {
+            event::render::normalize_path(&self.dirfd_base(tid, dirfd), &name)
+        };
+        let mut info = FdInfo::file(full, oflags);
+        if oflags & O_DIRECTORY != 0 {
+            info.kind = FdKind::DIRECTORY;
+        }
+        info.dev = int(ev, "dev").unwrap_or(0) as u32;
+        info.ino = int(ev, "ino").unwrap_or(0) as u64;
+        self.add_fd(tid, fd, info);
+    }
+
+    fn on_socket(
+        &mut self,
+        ev: &Event<'_>,
+        enter: Option<&Event<'_>>,
+        tid: i64,
+        fd: i64,
+        st: &mut EventState,
+    ) {
+        let get = |n: &str| int(ev, n).or_else(|| enter.and_then(|e| int(e, n)));
+        let (domain, ty, proto) = (get("domain"), get("type"), get("proto"));
+        st.fd = fd;
+        let mut info = FdInfo::default();
+        match domain.map(|d| d as u8) {
+            Some(family::UNIX) => info.kind = FdKind::UNIX_SOCK,
+            Some(d @ (family::INET | family::INET6)) => {
+                info.kind = if d == family::INET {
+                    FdKind::IPV4_SOCK
+                } else {
+                    FdKind::IPV6_SOCK
+                };
+                info.l4proto = l4proto(ty.unwrap_or(0) as u32, proto.unwrap_or(0) as u32);
+            }
+            Some(16) => info.kind = FdKind::NETLINK,
+            _ => info.kind = FdKind::UNKNOWN,
+        }
+        self.add_fd(tid, fd, info);
+    }
+
+    fn on_connect(&mut self, ev: &Event<'_>, tid: i64, res: i64, fd: i64) {
+        const EINPROGRESS: i64 = -115;
+        if res < 0 && res != EINPROGRESS {
+            return;
+        }
+        let Some(ParamValue::SockTuple(t)) = param(ev, "tuple") else {
+            return;
+        };
+        if let Some(info) = self.fd_mut(tid, fd) {
+            set_tuple(info, &t);
+            info.role |= role::CLIENT;
+        }
+    }
+
+    fn on_accept(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
+        let fd = ev.value(0).and_then(|v| v.as_i64()).unwrap_or(-1);
+        st.fd = fd;
+        let mut info = FdInfo {
+            role: role::SERVER,
+            ..FdInfo::default()
+        };
+        if let Some(ParamValue::SockTuple(t)) = param(ev, "tuple") {
+            set_tuple(&mut info, &t);
+        }
+        self.add_fd(tid, fd, info);
+    }
+
+    fn on_tuple_io(&mut self, ev: &Event<'_>, tid: i64, fd: i64) {
+        let tuple = param(ev, "tuple");
+        let Some(info) = self.fd_mut(tid, fd) else {
+            return;
+        };
+        if let Some(ParamValue::SockTuple(t)) = tuple {
+            if info.name.is_empty() || info.sock.is_none() {
+                set_tuple(info, &t);
+            }
+        }
+    }
+
+    fn on_pair(&mut self, ev: &Event<'_>, tid: i64, kind: FdKind) {
+        let (Some(a), Some(b)) = (int(ev, "fd1"), int(ev, "fd2")) else {
+            return;
+        };
+        if ev.value(0).and_then(|v| v.as_i64()).unwrap_or(0) < 0 {
+            return;
+        }
+        for fd in [a, b] {
+            self.add_fd(
+                tid,
+                fd,
+                FdInfo {
+                    kind,
+                    ..FdInfo::default()
+                },
+            );
+        }
+    }
+
+    fn on_single(&mut self, tid: i64, fd: i64, kind: FdKind, name: &str) {
+        if fd >= 0 {
+            self.add_fd(
+                tid,
+                fd,
+                FdInfo {
+                    kind,
+                    name: name.into(),
+                    ..FdInfo::default()
+                },
+            );
+        }
+    }
+
+    fn on_dup(&mut self, ev: &Event<'_>, enter: Option<&Event<'_>>, tid: i64, res: i64) {
+        let old = int(ev, "oldfd")
+            .or_else(|| int(ev, "fd"))
+            .or_else(|| enter.and_then(|e| int(e, "fd").or_else(|| int(e, "oldfd"))));
+        let (Some(old), true) = (old, res >= 0) else {
+            return;
+        };
+        if let Some(mut info) = self.fd(tid, old).cloned() {
+            let cloexec = int(ev, "flags").is_some_and(|f| f as u32 & O_CLOEXEC != 0);
+            info.open_flags = (info.open_flags & !O_CLOEXEC) | if cloexec { O_CLOEXEC } else { 0 };
+            self.add_fd(tid, res, info);
+        }
+    }
+
+    fn on_fcntl(&mut self, ev: &Event<'_>, enter: Option<&Event<'_>>, tid: i64, res: i64) {
+        const F_DUPFD: i64 = 1;
+        const F_DUPFD_CLOEXEC: i64 = 2;
+        let cmd = int(ev, "cmd").or_else(|| enter.and_then(|e| int(e, "cmd")));
+        if res < 0 || !matches!(cmd, Some(F_DUPFD | F_DUPFD_CLOEXEC)) {
+            return;
+        }
+        let old = int(ev, "fd").or_else(|| enter.and_then(|e| int(e, "fd")));
+        if let Some(info) = old.and_then(|fd| self.fd(tid, fd).cloned()) {
+            self.add_fd(tid, res, info);
+        }
+    }
+
+    fn on_close_range(&mut self, ev: &Event<'_>, tid: i64) {
+        let (Some(lo), Some(hi)) = (int(ev, "fd"), int(ev, "max_fd")) else {
+            return;
+        };
+        let owner = self.threads.fd_owner(tid);
+        if let Some(t) = self.threads.get_mut(owner) {
+            t.fds.retain(|fd, _| fd < lo || fd > hi);
+        }
+    }
+
+    fn on_execve(&mut self, ev: &Event<'_>, tid: i64) {
+        let Some(t) = self.threads.get_mut(tid) else {
+            return;
+        };
+        if let Some(exe) = bytes(ev, "exe") {
+            t.exe = text(exe);
+        }
+        t.comm = bytes(ev, "comm").map(text).unwrap_or_else(|| t.exe.clone());
+        if let Some(args) = bytes(ev, "args") {
+            t.args = list(args);
+        }
+        if let Some(pid) = int(ev, "pid") {
+            t.pid = pid;
+        }
+        if t.ptid == -1 {
+            t.ptid = int(ev, "ptid").unwrap_or(-1);
+        }
+        if let Some(v) = int(ev, "fdlimit") {
+            t.fdlimit = v;
+        }
+        if let Some(env) = bytes(ev, "env") {
+            t.env = list(env);
+        }
+        if let Some(cg) = bytes(ev, "cgroups") {
+            t.cgroups = split_cgroups(&list(cg));
+            t.container_id = crate::containers::id_from_cgroups(&t.cgroups);
+        }
+        let opt = |n: &str| int(ev, n);
+        if let Some(v) = opt("tty") {
+            t.tty = v as u32;
+        }
+        if let Some(v) = opt("vpgid") {
+            t.vpgid = v;
+        }
+        if let Some(v) = opt("loginuid") {
+            t.loginuid = v as u32;
+        }
+        if let Some(v) = opt("flags") {
+            t.exe_writable = v as u32 & 1 != 0;
+        }
+        if let Some(v) = opt("uid") {
+            t.uid = v as u32;
+        }
+        if let Some(v) = opt("gid") {
+            t.gid = v as u32;
+        }
+        if let Some(p) = bytes(ev, "trusted_exepath") {
+            t.exepath = text(p);
+        }
+
+        // Descriptors opened with O_CLOEXEC do not survive the exec.
+        let owner = self.threads.fd_owner(tid);
+        if let Some(m) = self.threads.get_mut(owner) {
+            m.fds.retain(|_, f| f.open_flags & O_CLOEXEC == 0);
+        }
+    }
+
+    fn on_clone(&mut self, ev: &Event<'_>, tid: i64, child: i64) {
+        let cflags = int(ev, "flags").unwrap_or(0) as u32;
+        // The child's own return (0) describes the child when the parent's
+        // was not seen; the parent's return creates the child.
+        let (child_tid, parent_tid) = if child == 0 {
+            if self.threads.get(tid).is_some() {
+                return;
+            }
+            let parent = if cflags & CL_CLONE_THREAD != 0 {
+                int(ev, "pid")
+            } else {
+                int(ev, "ptid")
+            };
+            (tid, parent.unwrap_or(-1))
+        } else {
+            (child, tid)
+        };
+        if self.threads.get(child_tid).is_some() && child != 0 {
+            return;
+        }
+        let parent = self.threads.get(parent_tid).cloned();
+        let mut t = match &parent {
+            Some(p) => ThreadInfo {
+                fds: Default::default(),
+                ..p.clone()
+            },
+            None => ThreadInfo::unknown(child_tid),
+        };
+        t.tid = child_tid;
+        t.clone_flags = cflags;
+        t.dead = false;
+        t.last_enter = None;
+        if cflags & CL_CLONE_THREAD != 0 {
+            t.pid = parent.as_ref().map_or(child_tid, |p| p.pid);
+            t.ptid = parent.as_ref().map_or(-1, |p| p.ptid);
+        } else {
+            t.pid = child_tid;
+            t.ptid = parent_tid;
+            // A new process gets a copy of its parent's fds and cwd.
+            let owner = self.threads.fd_owner(parent_tid);
+            if let Some(m) = self.threads.get(owner) {
+                t.fds = m.fds.clone();
+                t.cwd = m.cwd.clone();
+            }
+        }
+        let vals = |n: &str| int(ev, n);
+        if let Some(exe) = bytes(ev, "exe") {
+            t.exe = text(exe);
+        }
+        if let Some(args) = bytes(ev, "args") {
+            t.args = list(args);
+        }
+        if let Some(comm) = bytes(ev, "comm") {
+            t.comm = text(comm);
+        }
+        if let Some(v) = vals("fdlimit") {
+            t.fdlimit = v;
+        }
+        if let Some(cg) = bytes(ev, "cgroups") {
+            t.cgroups = split_cgroups(&list(cg));
+            t.container_id = crate::containers::id_from_cgroups(&t.cgroups);
+        }
+        if let (Some(u), Some(g)) = (vals("uid"), vals("gid")) {
+            t.uid = u as u32;
+            t.gid = g as u32;
+        }
+        t.vtid = vals("vtid").unwrap_or(t.vtid);
+        t.vpid = vals("vpid").unwrap_or(t.vpid);
+        self.threads.insert(t);
+    }
+
+    fn on_procexit(&mut self, ev: &Event<'_>, tid: i64) {
+        let Some(t) = self.threads.get_mut(tid) else {
+            return;
+        };
+        t.dead = true;
+        let pid = t.pid;
+
+        // Children of the exiting process go to the reaper when the event
+        // names one, else to init.
+        let reaper = int(ev, "reaper_tid").filter(|r| *r > 0).unwrap_or(1);
+        let orphans: Vec<i64> = self
+            .threads
+            .iter()
+            .filter(|c| c.ptid == tid && c.pid != pid)
+            .map(|c| c.tid)
+            .collect();
+        for c in orphans {
+            if let Some(child) = self.threads.get_mut(c) {
+                child.ptid = reaper;
+            }
+        }
+    }
+
+    /// Removes threads marked dead by their exit event. Called after the
+    /// event's fields were extracted, so that the exit still has its thread.
+    pub fn reap(&mut self, tid: i64) {
+        if self.threads.get(tid).is_some_and(|t| t.dead) {
+            self.threads.remove(tid);
+            self.enters.remove(&tid);
+        }
+    }
+}
+
+/// The users and groups a capture recorded; the first entry for an id
+/// wins, as with the host's lookups.
+fn accounts_from_list(list: &peregrine_libscap::capture::meta::UserList) -> Accounts {
+    let mut a = Accounts::default();
+    for u in &list.users {
+        if a.user(u.uid).is_none() {
+            a.insert_user(User {
+                uid: u.uid,
+                gid: u.gid,
+                name: text(&u.name),
+                homedir: text(&u.homedir),
+                shell: text(&u.shell),
+            });
+        }
+    }
+    for g in &list.groups {
+        if a.group(g.gid).is_none() {
+            a.insert_group(Group {
+                gid: g.gid,
+                name: text(&g.name),
+            });
+        }
+    }
+    a
+}
+
+/// The flags an event is read with. Events in the layouts of older
+/// drivers (an old code, or fewer parameters than today's table) keep the
+/// fd flags their table had, where those changed since.
+pub fn event_flags(ev: &Event<'_>) -> u32 {
+    let Some(info) = ev.info() else {
+        return 0;
+    };
+    let old_layout = info.is_old_version() || (ev.nparams() as usize) < info.params.len();
+    match event::legacy_fd_flags(ev.code()).filter(|_| old_layout) {
+        Some(legacy) => (info.flags & !event::FD_FLAGS_MASK) | legacy,
+        None => info.flags,
+    }
+}
+
+fn exit_fd(ev: &Event<'_>) -> Option<i64> {
+    let info = ev.info()?;
+    let idx = info.param_index("fd")?;
+    // When `fd` is the first parameter it is the result of the call.
+    if idx == 0 && info.flags & flags::CREATES_FD != 0 {
+        return None;
+    }
+    ev.value(idx)?.as_i64()
+}
+
+fn is_clone(name: &str) -> bool {
+    matches!(name, "clone" | "fork" | "vfork" | "clone3")
+}
+
+fn is_container_event(c: u16) -> bool {
+    matches!(
+        c,
+        code::CONTAINER_E | code::CONTAINER_JSON_E | code::CONTAINER_JSON_2_E
+    )
+}
+
+/// The protocol of a new IP socket from its type and protocol arguments.
+fn l4proto(ty: u32, proto: u32) -> L4Proto {
+    const SOCK_STREAM: u32 = 1;
+    const SOCK_DGRAM: u32 = 2;
+    const SOCK_RAW: u32 = 3;
+    let raw = ty & 0xff == SOCK_RAW;
+    match proto {
+        6 if raw => L4Proto::Raw,
+        6 => L4Proto::Tcp,
+        17 if raw => L4Proto::Raw,
+        17 => L4Proto::Udp,
+        0 if ty & 0xff == SOCK_STREAM => L4Proto::Tcp,
+        0 if ty & 0xff == SOCK_DGRAM => L4Proto::Udp,
+        1 if raw => L4Proto::Raw,
+        1 => L4Proto::Icmp,
+        255 => L4Proto::Raw,
+        _ => L4Proto::Unknown,
+    }
+}
+
+/// Records a connection tuple on a socket fd.
+fn set_tuple(info: &mut FdInfo, t: &SockTuple<'_>) {
+    match *t {
+        SockTuple::V4 {
+            src,
+            sport,
+            dst,
+            dport,
+        } => {
+            info.kind = FdKind::IPV4_SOCK;
+            info.sock = Some(SockInfo::V4 {
+                sip: src,
+                sport,
+                dip: dst,
+                dport,
+            });
+            info.name = tuple_name_v4(src, sport, dst, dport);
+        }
+        SockTuple::V6 {
+            src,
+            sport,
+            dst,
+            dport,
+        } => {
+            let (s, d) = (std::net::Ipv6Addr::from(src), std::net::Ipv6Addr::from(dst));
+            if let (Some(s4), Some(d4)) = (s.to_ipv4_mapped(), d.to_ipv4_mapped()) {
+                info.kind = FdKind::IPV4_SOCK;
+                let (sip, dip) = (s4.octets(), d4.octets());
+                info.sock = Some(SockInfo::V4 {
+                    sip,
+                    sport,
+                    dip,
+                    dport,
+                });
+                info.name = tuple_name_v4(sip, sport, dip, dport);
+            } else {
+                info.kind = FdKind::IPV6_SOCK;
+                info.sock = Some(SockInfo::V6 {
+                    sip: src,
+                    sport,
+                    dip: dst,
+                    dport,
+                });
+                info.name = tuple_name_v6(src, sport, dst, dport);
+            }
+        }
+        SockTuple::Unix { src, dst, path } => {
+            info.kind = FdKind::UNIX_SOCK;
+            info.sock = Some(SockInfo::Unix { src, dst });
+            info.name = format!("{src:x}->{dst:x} {}", text(path));
+        }
+        SockTuple::Other(..) => {}
+    }
+}
+
+/// Records a bound address on a socket fd.
+pub fn set_server_addr(info: &mut FdInfo, a: &SockAddr<'_>) {
+    match *a {
+        SockAddr::V4(ip, port) => {
+            info.kind = FdKind::IPV4_SERVSOCK;
+            info.sock = Some(SockInfo::V4Server { ip, port });
+        }
+        SockAddr::V6(ip, port) => {
+            info.kind = FdKind::IPV6_SERVSOCK;
+            info.sock = Some(SockInfo::V6Server { ip, port });
+        }
+        SockAddr::Unix(path) => info.name = text(path),
+        SockAddr::Other(..) => {}
+    }
+}
