@@ -117,6 +117,64 @@ fn sysdig_reads_rewritten_traces_as_the_originals() {
     println!("compared {lines} lines with sysdig");
 }
 
+/// Filters, formats and JSON, run by sysdig and by peregrine on the same
+/// trace, print the same bytes.
+#[test]
+fn filters_and_formats_print_what_sysdig_prints() {
+    let Some(dir) = conformance_dir() else {
+        println!("skipped: no conformance data (set CONFORMANCE_DIR)");
+        return;
+    };
+    if !has_sysdig() {
+        println!("skipped: sysdig is not installed (apt-get install sysdig)");
+        return;
+    }
+    let cases: [(&str, &[&str]); 8] = [
+        ("cat_write", &["evt.type=open and evt.dir=<"]),
+        (
+            "cat_write",
+            &[
+                "-p",
+                "%evt.num %proc.name %fd.name %fd.directory",
+                "fd.name contains libc",
+            ],
+        ),
+        ("cat_write", &["-j"]),
+        (
+            "cat_write",
+            &[
+                "-p",
+                "%proc.pname %proc.aname[2] %user.uid %evt.res",
+                "evt.failed=true",
+            ],
+        ),
+        (
+            "connect_localhost",
+            &["-j", "-p", "%fd.name %fd.cip %fd.sport %fd.l4proto"],
+        ),
+        (
+            "open-multiple-files",
+            &["evt.type in (open, close) and not fd.name startswith /usr"],
+        ),
+        (
+            "ping_sendto",
+            &["-p", "*%evt.num %fd.name %evt.buflen", "evt.type=sendmsg"],
+        ),
+        ("syscall", &["proc.name exists or evt.num > 185"]),
+    ];
+    for (name, args) in cases {
+        let trace = dir.join(format!("falco-tests/trace_files/{name}.scap"));
+        let mut theirs = Command::new("sysdig");
+        theirs.arg("-r").arg(&trace).args(args);
+        let mut ours: Vec<&std::ffi::OsStr> =
+            vec!["read".as_ref(), "-r".as_ref(), trace.as_os_str()];
+        ours.extend(args.iter().map(std::ffi::OsStr::new));
+        let what = format!("{name} {args:?}");
+        let n = compare_lines(&run(&mut theirs), &peregrine(&ours), &what);
+        assert!(n > 0, "{what}: no output");
+    }
+}
+
 #[test]
 fn sysdig_reads_the_shipped_sample() {
     if !has_sysdig() {

@@ -7,12 +7,12 @@ use crate::fields::{EventCtx, Field, FieldError, FieldType, Registry, Value};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
     /// A field in the format is unknown or has a bad argument.
-    #[error("format column {column}: {source}")]
+    #[error("format column {column}: {problem}")]
     Field {
         /// 1-based column of the `%`.
         column: usize,
         /// The field problem.
-        source: FieldError,
+        problem: FieldError,
     },
 }
 
@@ -79,9 +79,9 @@ impl Formatter {
             let name = &body[start..end];
             let field = registry
                 .resolve(name)
-                .map_err(|source| FormatError::Field {
+                .map_err(|problem| FormatError::Field {
                     column: offset + i + 1,
-                    source,
+                    problem,
                 })?;
             if !text.is_empty() {
                 tokens.push(Token::Text(std::mem::take(&mut text)));
@@ -121,28 +121,36 @@ impl Formatter {
         Some(out)
     }
 
-    /// The event as one JSON object of field name to value; missing values
-    /// are `null`, numbers and booleans keep their types.
+    /// The event as one JSON object of field name to value, keys sorted;
+    /// missing values are `null`, numbers and booleans keep their types.
     pub fn json(&self, ctx: &EventCtx<'_>) -> Option<String> {
         // JSON shows buffers whole, as sysdig's -j does.
         let ctx = &EventCtx {
             buffer_limit: 0,
             ..*ctx
         };
-        let mut out = String::from("{");
-        let mut first = true;
+        // Keys come out sorted and once each, as sysdig's JSON writer
+        // orders them.
+        let mut pairs: Vec<(&str, String)> = Vec::new();
         for f in self.fields() {
             let v = f.extract(ctx);
             if v.is_na() && !self.print_all {
                 return None;
             }
-            if !first {
+            let mut s = String::new();
+            push_json_value(&mut s, f.info.ty, &v);
+            pairs.push((f.text.as_str(), s));
+        }
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        pairs.dedup_by(|a, b| a.0 == b.0);
+        let mut out = String::from("{");
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
                 out.push(',');
             }
-            first = false;
-            push_json_str(&mut out, &f.text);
+            push_json_str(&mut out, k);
             out.push(':');
-            push_json_value(&mut out, f.info.ty, &v);
+            out.push_str(v);
         }
         out.push('}');
         Some(out)
@@ -203,7 +211,7 @@ mod tests {
         let err = Formatter::new(&r, "%evt.num %proc.nmae").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "format column 10: unknown field 'proc.nmae'"
+            "format column 10: unknown field 'proc.nmae' (did you mean 'proc.name'?)"
         );
     }
 }

@@ -25,12 +25,15 @@ pub mod container;
 pub mod containers;
 pub mod fd;
 pub mod fields;
+pub mod filter;
+mod filtering;
 mod format;
 mod inspector;
 pub mod resolve;
 pub mod state;
 pub mod thread;
 
+pub use filtering::{EventFilter, EventFilterError};
 pub use format::{FormatError, Formatter};
 pub use inspector::Inspector;
 pub use state::State;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use peregrine::scap::capture::{CaptureReader, Compression, RotatingWriter, RotationPolicy};
 use peregrine::scap::event;
-use peregrine::sinsp::{Formatter, Inspector};
+use peregrine::sinsp::{EventFilter, Formatter, Inspector};
 
 /// Options of `peregrine read`.
 #[derive(Debug, Args)]
@@ -58,6 +58,11 @@ pub struct ReadArgs {
     /// Print events as JSON objects, one per line.
     #[arg(short = 'j', long = "json")]
     json: bool,
+
+    /// Only events matching this condition (sysdig and Falco syntax, such
+    /// as `evt.type=open and fd.name contains passwd`).
+    #[arg(value_name = "FILTER")]
+    filter: Vec<String>,
 }
 
 /// Runs `peregrine read`.
@@ -111,8 +116,8 @@ const DEFAULT_FORMAT: &str =
     "*%evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.args";
 
 /// sysdig's default fields in JSON.
-const DEFAULT_JSON_FORMAT: &str = "*%evt.cpu %evt.dir %evt.info %evt.num %evt.time %evt.type \
-     %proc.name %thread.tid";
+const DEFAULT_JSON_FORMAT: &str = "*%evt.cpu %evt.dir %evt.info %evt.num %evt.outputtime \
+     %evt.type %proc.name %thread.tid";
 
 fn print_events(args: &ReadArgs, reader: CaptureReader, limit: u64) -> anyhow::Result<ExitCode> {
     let mut inspector = Inspector::new(reader);
@@ -122,6 +127,13 @@ fn print_events(args: &ReadArgs, reader: CaptureReader, limit: u64) -> anyhow::R
         (None, false) => DEFAULT_FORMAT,
     };
     let formatter = Formatter::new(inspector.registry(), format)?;
+    let filter = match args.filter.is_empty() {
+        true => None,
+        false => Some(EventFilter::new(
+            inspector.registry(),
+            &args.filter.join(" "),
+        )?),
+    };
 
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -131,7 +143,7 @@ fn print_events(args: &ReadArgs, reader: CaptureReader, limit: u64) -> anyhow::R
             break;
         };
         seen += 1;
-        if !ctx.is_shown() {
+        if !ctx.is_shown() || filter.as_ref().is_some_and(|f| !f.matches(&ctx)) {
             continue;
         }
         let line = if args.json {

@@ -29,7 +29,7 @@ pub(super) fn extract<'a>(id: Id, arg: &Arg, ctx: &EventCtx<'a>) -> Value<'a> {
         Id::EvtTime => time(ev.ts(), "%H:%M:%S", true),
         Id::EvtTimeS => time(ev.ts(), "%H:%M:%S", false),
         Id::EvtDatetime => time(ev.ts(), "%Y-%m-%d %H:%M:%S", true),
-        Id::EvtRawtime => Value::Uint(ev.ts()),
+        Id::EvtRawtime | Id::EvtOutputtime => Value::Uint(ev.ts()),
         Id::EvtCpu => Value::Int(ctx.cpu as i64),
         Id::EvtDir => Value::from(if Direction::of(ev.code()) == Direction::Enter {
             ">"

@@ -151,9 +151,9 @@ pub struct FieldClass {
 /// Why a field name does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
-    /// No class has the field.
-    #[error("unknown field '{0}'")]
-    Unknown(String),
+    /// No class has the field; the closest known name, if one is close.
+    #[error("unknown field '{0}'{hint}", hint = did_you_mean(.1))]
+    Unknown(String, Option<String>),
     /// The argument does not fit the field.
     #[error("field '{field}': {msg}")]
     BadArg {
@@ -225,7 +225,7 @@ impl Registry {
         let (name, arg) = split_arg(text);
         let info = self
             .lookup(name, arg.is_some())
-            .ok_or_else(|| FieldError::Unknown(text.to_string()))?;
+            .ok_or_else(|| FieldError::Unknown(text.to_string(), self.closest(name)))?;
         let (info, arg) = match (info, arg) {
             (Lookup::Exact(i), Some(a)) => (i, parse_arg(i, a)?),
             (Lookup::Exact(i), None) if i.arg == ArgRule::Required => {
@@ -242,6 +242,17 @@ impl Registry {
             arg,
             text: text.to_string(),
         })
+    }
+
+    /// The known field name closest to `name`, within two edits.
+    fn closest(&self, name: &str) -> Option<String> {
+        self.classes
+            .iter()
+            .flat_map(|c| c.fields.iter())
+            .map(|f| (edit_distance(f.name, name), f.name))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, n)| n.to_string())
     }
 
     fn lookup<'s, 'n>(&'s self, name: &'n str, has_arg: bool) -> Option<Lookup<'s, 'n>> {
@@ -266,6 +277,36 @@ impl Registry {
 enum Lookup<'s, 'n> {
     Exact(&'s FieldInfo),
     Dotted(&'s FieldInfo, &'n str),
+}
+
+fn did_you_mean(s: &Option<String>) -> String {
+    s.as_ref()
+        .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"))
+}
+
+/// Levenshtein distance, with a transposition counting as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 fn split_arg(text: &str) -> (&str, Option<&str>) {

@@ -12,6 +12,7 @@ pub(crate) enum Id {
     EvtTimeS,
     EvtDatetime,
     EvtRawtime,
+    EvtOutputtime,
     EvtCpu,
     EvtDir,
     EvtType,
@@ -163,6 +164,12 @@ const EVT: &[FieldInfo] = &[
         T::AbsTime,
         "Event time in nanoseconds since the epoch.",
         Id::EvtRawtime,
+    ),
+    f(
+        "evt.outputtime",
+        T::AbsTime,
+        "Event time as JSON output shows it: nanoseconds since the epoch.",
+        Id::EvtOutputtime,
     ),
     f(
         "evt.cpu",
