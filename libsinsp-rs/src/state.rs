@@ -44,6 +44,8 @@ pub struct State {
     pub local_v4: Vec<[u8; 4]>,
     /// The fd the latest event closed, which its fields still describe.
     closed: Option<(i64, i64, FdInfo)>,
+    /// Event time of the latest idle-thread purge.
+    last_purge: u64,
     /// Enter events kept until their exit, by tid.
     enters: std::collections::HashMap<i64, Vec<u8>>,
 }
@@ -105,6 +107,12 @@ impl State {
 
     /// Updates state with one event and says what the event refers to.
     pub fn process(&mut self, ev: &Event<'_>) -> EventState {
+        let st = self.apply(ev);
+        self.maybe_purge(ev.ts());
+        st
+    }
+
+    fn apply(&mut self, ev: &Event<'_>) -> EventState {
         let Some(info) = ev.info() else {
             return EventState {
                 fd: -1,
@@ -275,6 +283,28 @@ impl State {
             "close_range" if res == 0 => self.on_close_range(ev, tid),
             _ => {}
         }
+    }
+
+    /// Purges idle threads once per purge interval of event time.
+    fn maybe_purge(&mut self, now: u64) {
+        let interval = self.threads.limits.purge_interval_ns;
+        if self.last_purge == 0 {
+            self.last_purge = now;
+        } else if interval != 0 && now.saturating_sub(self.last_purge) >= interval {
+            self.threads.purge_idle(now);
+            self.last_purge = now;
+        }
+    }
+
+    /// Loads users and groups from the host's account databases under
+    /// `root` (`/` for this host), for live capture.
+    ///
+    /// # Errors
+    ///
+    /// Fails when a database exists but cannot be read.
+    pub fn load_host_accounts(&mut self, root: &std::path::Path) -> std::io::Result<()> {
+        self.users = Accounts::load(root)?;
+        Ok(())
     }
 
     fn on_container(&mut self, ev: &Event<'_>) {

@@ -172,6 +172,11 @@ pub struct Limits {
     pub max_threads: usize,
     /// Most fds kept per process.
     pub max_fds_per_process: usize,
+    /// Threads with no event for this long (nanoseconds of event time) are
+    /// purged; 0 never purges.
+    pub idle_timeout_ns: u64,
+    /// How often, in event time, to look for idle threads.
+    pub purge_interval_ns: u64,
 }
 
 impl Default for Limits {
@@ -179,6 +184,8 @@ impl Default for Limits {
         Limits {
             max_threads: 262_144,
             max_fds_per_process: 4_096,
+            idle_timeout_ns: 1_800_000_000_000,
+            purge_interval_ns: 1_200_000_000_000,
         }
     }
 }
@@ -192,6 +199,8 @@ pub struct TableStats {
     pub fds_refused: u64,
     /// Threads removed after exiting.
     pub threads_removed: u64,
+    /// Threads purged after being idle.
+    pub threads_purged: u64,
 }
 
 /// Every known thread, by tid.
@@ -232,6 +241,26 @@ impl ThreadTable {
             self.stats.threads_removed += 1;
         }
         t
+    }
+
+    /// Removes threads idle since before `now - idle_timeout`, except
+    /// main threads that still have live threads or fds, and init.
+    pub fn purge_idle(&mut self, now: u64) {
+        let timeout = self.limits.idle_timeout_ns;
+        if timeout == 0 {
+            return;
+        }
+        let cutoff = now.saturating_sub(timeout);
+        let idle: Vec<i64> = self
+            .threads
+            .values()
+            .filter(|t| t.last_event_ts != 0 && t.last_event_ts < cutoff && t.tid != 1)
+            .map(|t| t.tid)
+            .collect();
+        for tid in idle {
+            self.threads.remove(&tid);
+            self.stats.threads_purged += 1;
+        }
     }
 
     /// Number of threads.

@@ -469,3 +469,55 @@ fn table_bounds_are_counted() {
     assert_eq!(s.threads.get(PARENT as i64).unwrap().fds.len(), 2);
     assert_eq!(s.threads.stats.fds_refused, 1);
 }
+
+/// A capture that starts and ends a million short-lived processes leaves
+/// the thread table as small as it started: exited threads are reaped.
+#[test]
+fn a_million_short_lived_processes_leave_no_threads_behind() {
+    let mut s = start();
+    let before = s.threads.len();
+    // Encode each event once and patch its timestamp, tid and result.
+    let mut fork = clone_exit(PARENT, 0, 0, "sh");
+    let mut exit = EventBuilder::new(code::PROCEXIT_1_E)
+        .i64(0)
+        .i64(0)
+        .u8(0)
+        .u8(0)
+        .i64(1)
+        .finish();
+    let res_at = fork.len() - (fork.len() - 26 - 2 * 20);
+    for i in 0..1_000_000u64 {
+        let child = 10_000 + i;
+        let ts = 1_000 + 1_000 * i;
+        fork[..8].copy_from_slice(&ts.to_le_bytes());
+        fork[res_at..res_at + 8].copy_from_slice(&(child as i64).to_le_bytes());
+        s.process(&Event::parse(&fork).unwrap());
+        exit[..8].copy_from_slice(&(ts + 500).to_le_bytes());
+        exit[8..16].copy_from_slice(&child.to_le_bytes());
+        s.process(&Event::parse(&exit).unwrap());
+        s.reap(child as i64);
+    }
+    assert_eq!(s.threads.len(), before);
+    assert_eq!(s.threads.stats.threads_removed, 1_000_000);
+}
+
+#[test]
+fn idle_threads_are_purged_by_event_time() {
+    let mut s = start();
+    s.threads.limits.idle_timeout_ns = 10;
+    s.threads.limits.purge_interval_ns = 5;
+    let at = |ts: u64, tid: u64| {
+        EventBuilder::new(code::SYSCALL_CLOSE_X)
+            .ts(ts)
+            .tid(tid)
+            .i64(0)
+            .i64(3)
+            .finish()
+    };
+    feed(&mut s, at(100, 500));
+    feed(&mut s, at(101, 501));
+    feed(&mut s, at(200, 501));
+    assert!(s.threads.get(500).is_none(), "idle thread kept");
+    assert!(s.threads.get(501).is_some());
+    assert_eq!(s.threads.stats.threads_purged, 1);
+}
