@@ -179,7 +179,7 @@ fn write_value(
                 PrintFormat::Hex if v >= 0 => write!(out, "{v:X}"),
                 _ => write!(out, "{v}"),
             };
-            if let Some(name) = errno_name(-v).filter(|_| v < 0) {
+            if let Some(name) = v.checked_neg().and_then(errno_name).filter(|_| v < 0) {
                 resolved.push_str(name);
             }
         }
@@ -329,7 +329,7 @@ fn write_fd(out: &mut String, resolved: &mut String, ev: &Event<'_>, fd: i64, r:
         }
     } else if fd == AT_FDCWD {
         resolved.push_str("AT_FDCWD");
-    } else if let Some(name) = errno_name(-fd) {
+    } else if let Some(name) = fd.checked_neg().and_then(errno_name) {
         resolved.push_str(name);
     }
 }
@@ -593,6 +593,18 @@ mod tests {
             "/home/etc/passwd"
         );
         assert_eq!(normalize_path("/", ".."), "/");
+    }
+
+    #[test]
+    fn extreme_errors_do_not_overflow() {
+        let b = EventBuilder::new(code::SYSCALL_CLOSE_X)
+            .i64(i64::MIN)
+            .i64(i64::MIN)
+            .finish();
+        assert_eq!(
+            args(&b),
+            "res=-9223372036854775808 fd=-9223372036854775808 "
+        );
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn res_text<'a>(ctx: &EventCtx<'a>) -> Value<'a> {
     match res(ctx) {
         None => Value::Na,
         Some(r) if r >= 0 => Value::from("SUCCESS"),
-        Some(r) => match event::errno_name(-r) {
+        Some(r) => match r.checked_neg().and_then(event::errno_name) {
             Some(name) => Value::from(name),
             None => Value::from(r.to_string()),
         },
