@@ -21,6 +21,10 @@ pub struct ContainerInfo {
     pub tag: String,
     /// Whether it runs privileged, when known.
     pub privileged: Option<bool>,
+    /// When it was created, ns since the epoch, when known.
+    pub created_ns: Option<u64>,
+    /// Labels (Kubernetes pod name and namespace among them).
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// Containers by id.
@@ -94,6 +98,19 @@ pub fn parse_container_json(json: &[u8]) -> Option<ContainerInfo> {
         tag: or(s("imagetag"), tag),
         image,
         privileged: c.get("privileged").and_then(|p| p.as_bool()),
+        created_ns: c
+            .get("created_time")
+            .and_then(|t| t.as_u64())
+            .map(|s| s.saturating_mul(1_000_000_000)),
+        labels: c
+            .get("labels")
+            .and_then(|l| l.as_object())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

@@ -103,6 +103,8 @@ pub struct FdInfo {
     pub kind: FdKind,
     /// Name: the path, the connection tuple text, or empty.
     pub name: String,
+    /// The path as the opening call gave it, before it was made absolute.
+    pub raw_name: String,
     /// Open flags (`PPM_O_*`) for files.
     pub open_flags: u32,
     /// Device and inode for files, when known.

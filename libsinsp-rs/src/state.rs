@@ -19,6 +19,11 @@ use crate::thread::{split_cgroups, ThreadInfo, ThreadTable, CL_CLONE_THREAD};
 const O_DIRECTORY: u32 = 1 << 10;
 /// `PPM_O_CLOEXEC`.
 const O_CLOEXEC: u32 = 1 << 12;
+/// `PPM_EXE_*` flags of execve.
+const EXE_WRITABLE: u32 = 1;
+const EXE_UPPER_LAYER: u32 = 2;
+const EXE_FROM_MEMFD: u32 = 4;
+const EXE_LOWER_LAYER: u32 = 8;
 
 /// What parsing learned about one event, for the fields that need it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,6 +34,8 @@ pub struct EventState {
     pub latency: u64,
     /// Whether the thread was known (or created) for this event.
     pub has_thread: bool,
+    /// Whether the event changed its fd's name (a connect, an accept).
+    pub fd_name_changed: bool,
 }
 
 /// Threads, fds and users, kept current by [`State::process`].
@@ -219,9 +226,10 @@ impl State {
                 }
             }
             "socket" if res >= 0 => self.on_socket(ev, enter.as_ref(), tid, res, st),
-            "connect" => self.on_connect(ev, tid, res, st.fd),
+            "connect" => st.fd_name_changed = self.on_connect(ev, tid, res, st.fd),
             "accept" | "accept4" if res >= 0 || int(ev, "fd").is_some_and(|f| f >= 0) => {
-                self.on_accept(ev, tid, st)
+                self.on_accept(ev, tid, st);
+                st.fd_name_changed = true;
             }
             "sendto" | "sendmsg" | "recvfrom" | "recvmsg" => self.on_tuple_io(ev, tid, st.fd),
             "pipe" | "pipe2" => self.on_pair(ev, tid, FdKind::FIFO),
@@ -445,6 +453,7 @@ impl State {
             event::render::normalize_path(&self.dirfd_base(tid, dirfd), &name)
         };
         let mut info = FdInfo::file(full, oflags);
+        info.raw_name = name;
         if oflags & O_DIRECTORY != 0 {
             info.kind = FdKind::DIRECTORY;
         }
@@ -481,18 +490,22 @@ impl State {
         self.add_fd(tid, fd, info);
     }
 
-    fn on_connect(&mut self, ev: &Event<'_>, tid: i64, res: i64, fd: i64) {
+    /// Records a connection's tuple; says whether the fd's name changed.
+    fn on_connect(&mut self, ev: &Event<'_>, tid: i64, res: i64, fd: i64) -> bool {
         const EINPROGRESS: i64 = -115;
         if res < 0 && res != EINPROGRESS {
-            return;
+            return false;
         }
         let Some(ParamValue::SockTuple(t)) = param(ev, "tuple") else {
-            return;
+            return false;
         };
-        if let Some(info) = self.fd_mut(tid, fd) {
-            set_tuple(info, &t);
-            info.role |= role::CLIENT;
-        }
+        let Some(info) = self.fd_mut(tid, fd) else {
+            return false;
+        };
+        let before = std::mem::take(&mut info.name);
+        set_tuple(info, &t);
+        info.role |= role::CLIENT;
+        info.name != before
     }
 
     fn on_accept(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
@@ -628,7 +641,29 @@ impl State {
             t.loginuid = v as u32;
         }
         if let Some(v) = opt("flags") {
-            t.exe_writable = v as u32 & 1 != 0;
+            let f = v as u32;
+            t.exe_writable = f & EXE_WRITABLE != 0;
+            t.exe_upper_layer = f & EXE_UPPER_LAYER != 0;
+            t.exe_from_memfd = f & EXE_FROM_MEMFD != 0;
+            t.exe_lower_layer = f & EXE_LOWER_LAYER != 0;
+        }
+        let caps = ["cap_inheritable", "cap_permitted", "cap_effective"];
+        for (slot, name) in t.caps.iter_mut().zip(caps) {
+            if let Some(v) = int(ev, name) {
+                *slot = v as u64;
+            }
+        }
+        if let Some(v) = opt("exe_ino") {
+            t.exe_ino = v as u64;
+        }
+        if let Some(v) = opt("exe_ino_ctime") {
+            t.exe_ino_ctime = v as u64;
+        }
+        if let Some(v) = opt("exe_ino_mtime") {
+            t.exe_ino_mtime = v as u64;
+        }
+        if let Some(v) = opt("pgid") {
+            t.pgid = v;
         }
         if let Some(v) = opt("uid") {
             t.uid = v as u32;
@@ -677,6 +712,7 @@ impl State {
         };
         t.tid = child_tid;
         t.clone_flags = cflags;
+        t.clone_ts = ev.ts();
         t.dead = false;
         t.last_enter = None;
         if cflags & CL_CLONE_THREAD != 0 {

@@ -54,6 +54,24 @@ pub struct ThreadInfo {
     pub container_id: String,
     /// Whether the executable is writable by the process's user.
     pub exe_writable: bool,
+    /// Whether the executable lives in an overlay's upper layer.
+    pub exe_upper_layer: bool,
+    /// Whether the executable lives in an overlay's lower layer.
+    pub exe_lower_layer: bool,
+    /// Whether the executable was run from a memfd.
+    pub exe_from_memfd: bool,
+    /// Inode of the executable, 0 when unknown.
+    pub exe_ino: u64,
+    /// Change time of the executable's inode, ns since the epoch.
+    pub exe_ino_ctime: u64,
+    /// Modification time of the executable's inode, ns since the epoch.
+    pub exe_ino_mtime: u64,
+    /// Capability sets: inheritable, permitted, effective.
+    pub caps: [u64; 3],
+    /// Process group id, -1 when unknown.
+    pub pgid: i64,
+    /// When the thread was created (its clone event), 0 when unknown.
+    pub clone_ts: u64,
     /// Clone flags (`PPM_CL_*`) the thread was created with.
     pub clone_flags: u32,
     /// The fd table (main threads only).
@@ -90,6 +108,7 @@ impl ThreadInfo {
             loginuid: u32::MAX,
             vtid: -1,
             vpid: -1,
+            pgid: -1,
             ..ThreadInfo::default()
         }
     }
@@ -119,6 +138,14 @@ impl ThreadInfo {
             vpid: p.vpid,
             cgroups: split_cgroups(&list(&p.cgroups)),
             exe_writable: p.exe_writable,
+            exe_upper_layer: p.exe_upper_layer,
+            exe_lower_layer: p.exe_lower_layer,
+            exe_from_memfd: p.exe_from_memfd,
+            exe_ino: p.exe_ino,
+            exe_ino_ctime: p.exe_ino_ctime,
+            exe_ino_mtime: p.exe_ino_mtime,
+            caps: [p.cap_inheritable, p.cap_permitted, p.cap_effective],
+            pgid: p.pgid,
             ..ThreadInfo::default()
         }
     }

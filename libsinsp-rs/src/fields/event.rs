@@ -58,6 +58,14 @@ pub(super) fn extract<'a>(id: Id, arg: &Arg, ctx: &EventCtx<'a>) -> Value<'a> {
         Id::EvtLatency => latency(ctx),
         Id::EvtAbspath => abspath(ctx),
         Id::EvtSource => Value::from("syscall"),
+        Id::EvtBuffer => match ctx.ev.value_by_name("data") {
+            Some(ParamValue::Bytes(b)) => Value::Str(String::from_utf8_lossy(b)),
+            _ => Value::Na,
+        },
+        Id::EvtTimeIso8601 => {
+            let t = chrono::Utc.timestamp_nanos(ev.ts() as i64);
+            Value::from(t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string())
+        }
         _ => Value::Na,
     }
 }

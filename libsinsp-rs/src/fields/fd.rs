@@ -48,6 +48,19 @@ pub(super) fn extract<'a>(id: Id, ctx: &EventCtx<'a>) -> Value<'a> {
             _ => Value::Na,
         },
         Id::FdIsServer => is_server(fd, ctx),
+        Id::FdConnected => Value::Bool(matches!(
+            fd.sock,
+            Some(SockInfo::V4 { .. } | SockInfo::V6 { .. } | SockInfo::Unix { .. })
+        )),
+        Id::FdNameraw => match fd.raw_name.is_empty() {
+            true => Value::from(fd.name.as_str()),
+            false => Value::from(fd.raw_name.as_str()),
+        },
+        Id::FdNameChanged => Value::Bool(ctx.es.fd_name_changed),
+        // TODO(dns): names of addresses need a DNS cache fed by the
+        // captured lookups; until then they have no value, as in sinsp
+        // without one.
+        Id::FdCipName | Id::FdSipName | Id::FdLipName | Id::FdRipName => Value::Na,
         _ => Value::Na,
     }
 }

@@ -35,6 +35,8 @@ pub(crate) enum Id {
     EvtLatency,
     EvtAbspath,
     EvtSource,
+    EvtBuffer,
+    EvtTimeIso8601,
     ProcPid,
     ProcPpid,
     ProcName,
@@ -60,9 +62,24 @@ pub(crate) enum Id {
     ProcFdlimit,
     ProcVpid,
     ProcIsExeWritable,
+    ProcIsExeUpperLayer,
+    ProcIsExeLowerLayer,
+    ProcIsExeFromMemfd,
+    ProcIsVpgidLeader,
+    ProcPgid,
+    ProcAexe,
+    ProcAexepath,
+    ProcDuration,
+    ProcExeIno,
+    ProcExeInoCtime,
+    ProcExeInoMtime,
+    ProcExeInoCtimeDurationProcStart,
     ThreadTid,
     ThreadVtid,
     ThreadIsmain,
+    ThreadCapInheritable,
+    ThreadCapPermitted,
+    ThreadCapEffective,
     UserUid,
     UserName,
     UserHomedir,
@@ -78,6 +95,9 @@ pub(crate) enum Id {
     ContainerImageTag,
     ContainerPrivileged,
     ContainerType,
+    ContainerStartTs,
+    K8sNsName,
+    K8sPodName,
     FdNum,
     FdType,
     FdTypechar,
@@ -95,10 +115,17 @@ pub(crate) enum Id {
     FdL4proto,
     FdSockfamily,
     FdIsServer,
+    FdConnected,
+    FdNameraw,
+    FdNameChanged,
+    FdCipName,
+    FdSipName,
+    FdLipName,
+    FdRipName,
 }
 
 /// Built-in classes: `(name, description)`.
-pub const BUILTIN_CLASSES: [(&str, &str); 7] = [
+pub const BUILTIN_CLASSES: [(&str, &str); 8] = [
     ("evt", "Event fields: type, time, arguments, result."),
     (
         "proc",
@@ -109,6 +136,10 @@ pub const BUILTIN_CLASSES: [(&str, &str); 7] = [
     ("group", "The group of the process."),
     ("container", "The container the process runs in."),
     ("fd", "The file descriptor the event operates on."),
+    (
+        "k8s",
+        "Kubernetes metadata of the container, from its labels.",
+    ),
 ];
 
 const fn f(name: &'static str, ty: FieldType, desc: &'static str, id: Id) -> FieldInfo {
@@ -300,6 +331,18 @@ const EVT: &[FieldInfo] = &[
         "The event source, 'syscall'.",
         Id::EvtSource,
     ),
+    f(
+        "evt.buffer",
+        T::Bytes,
+        "The data buffer of an I/O event.",
+        Id::EvtBuffer,
+    ),
+    f(
+        "evt.time.iso8601",
+        T::CharBuf,
+        "Event time in ISO 8601, UTC.",
+        Id::EvtTimeIso8601,
+    ),
 ];
 
 const PROC: &[FieldInfo] = &[
@@ -420,6 +463,75 @@ const PROC: &[FieldInfo] = &[
         "Whether the executable is writable by the process's user.",
         Id::ProcIsExeWritable,
     ),
+    f(
+        "proc.is_exe_upper_layer",
+        T::Bool,
+        "Whether the executable is in an overlay's upper layer.",
+        Id::ProcIsExeUpperLayer,
+    ),
+    f(
+        "proc.is_exe_lower_layer",
+        T::Bool,
+        "Whether the executable is in an overlay's lower layer.",
+        Id::ProcIsExeLowerLayer,
+    ),
+    f(
+        "proc.is_exe_from_memfd",
+        T::Bool,
+        "Whether the executable was run from a memfd.",
+        Id::ProcIsExeFromMemfd,
+    ),
+    f(
+        "proc.is_vpgid_leader",
+        T::Bool,
+        "Whether the process leads its process group in its namespace.",
+        Id::ProcIsVpgidLeader,
+    ),
+    f("proc.pgid", T::Int64, "Process group id.", Id::ProcPgid),
+    fa(
+        "proc.aexe",
+        T::CharBuf,
+        "exe of an ancestor: proc.aexe[1] is the parent's.",
+        ArgRule::OptionalIndex,
+        Id::ProcAexe,
+    ),
+    fa(
+        "proc.aexepath",
+        T::CharBuf,
+        "Executable path of an ancestor.",
+        ArgRule::OptionalIndex,
+        Id::ProcAexepath,
+    ),
+    f(
+        "proc.duration",
+        T::RelTime,
+        "Nanoseconds since the process started.",
+        Id::ProcDuration,
+    ),
+    f(
+        "proc.exe_ino",
+        T::Int64,
+        "Inode of the executable.",
+        Id::ProcExeIno,
+    ),
+    f(
+        "proc.exe_ino.ctime",
+        T::AbsTime,
+        "Change time of the executable's inode.",
+        Id::ProcExeInoCtime,
+    ),
+    f(
+        "proc.exe_ino.mtime",
+        T::AbsTime,
+        "Modification time of the executable's inode.",
+        Id::ProcExeInoMtime,
+    ),
+    f(
+        "proc.exe_ino.ctime_duration_proc_start",
+        T::RelTime,
+        "Nanoseconds from the executable's inode change to the process start.",
+        Id::ProcExeInoCtimeDurationProcStart,
+    ),
 ];
 
 const THREAD: &[FieldInfo] = &[
@@ -435,6 +547,24 @@ const THREAD: &[FieldInfo] = &[
         T::Bool,
         "Whether the thread is its process's main thread.",
         Id::ThreadIsmain,
+    ),
+    f(
+        "thread.cap_inheritable",
+        T::CharBuf,
+        "Inheritable capabilities, by name.",
+        Id::ThreadCapInheritable,
+    ),
+    f(
+        "thread.cap_permitted",
+        T::CharBuf,
+        "Permitted capabilities, by name.",
+        Id::ThreadCapPermitted,
+    ),
+    f(
+        "thread.cap_effective",
+        T::CharBuf,
+        "Effective capabilities, by name.",
+        Id::ThreadCapEffective,
     ),
 ];
 
@@ -510,6 +640,27 @@ const CONTAINER: &[FieldInfo] = &[
         "Container runtime.",
         Id::ContainerType,
     ),
+    f(
+        "container.start_ts",
+        T::AbsTime,
+        "When the container started, ns since the epoch.",
+        Id::ContainerStartTs,
+    ),
+];
+
+const K8S: &[FieldInfo] = &[
+    f(
+        "k8s.ns.name",
+        T::CharBuf,
+        "Namespace of the pod, from the container's labels.",
+        Id::K8sNsName,
+    ),
+    f(
+        "k8s.pod.name",
+        T::CharBuf,
+        "Name of the pod, from the container's labels.",
+        Id::K8sPodName,
+    ),
 ];
 
 const FD: &[FieldInfo] = &[
@@ -570,11 +721,53 @@ const FD: &[FieldInfo] = &[
         "Whether the process is the server end.",
         Id::FdIsServer,
     ),
+    f(
+        "fd.connected",
+        T::Bool,
+        "Whether a socket is connected.",
+        Id::FdConnected,
+    ),
+    f(
+        "fd.nameraw",
+        T::CharBuf,
+        "The path as the call gave it, not made absolute.",
+        Id::FdNameraw,
+    ),
+    f(
+        "fd.name_changed",
+        T::Bool,
+        "Whether the event changed the fd's name.",
+        Id::FdNameChanged,
+    ),
+    f(
+        "fd.cip.name",
+        T::CharBuf,
+        "Domain name of the client address, when known.",
+        Id::FdCipName,
+    ),
+    f(
+        "fd.sip.name",
+        T::CharBuf,
+        "Domain name of the server address, when known.",
+        Id::FdSipName,
+    ),
+    f(
+        "fd.lip.name",
+        T::CharBuf,
+        "Domain name of the local address, when known.",
+        Id::FdLipName,
+    ),
+    f(
+        "fd.rip.name",
+        T::CharBuf,
+        "Domain name of the remote address, when known.",
+        Id::FdRipName,
+    ),
 ];
 
 /// The built-in classes with their fields.
 pub(crate) fn classes() -> Vec<FieldClass> {
-    let lists = [EVT, PROC, THREAD, USER, GROUP, CONTAINER, FD];
+    let lists = [EVT, PROC, THREAD, USER, GROUP, CONTAINER, FD, K8S];
     BUILTIN_CLASSES
         .iter()
         .zip(lists)

@@ -42,6 +42,35 @@ pub(super) fn extract<'a>(id: Id, arg: &Arg, ctx: &EventCtx<'a>) -> Value<'a> {
         Id::ProcFdlimit => Value::Int(threads.main_thread(tid).map_or(t.fdlimit, |m| m.fdlimit)),
         Id::ProcVpid => optional(t.vpid),
         Id::ProcIsExeWritable => Value::Bool(t.exe_writable),
+        Id::ProcIsExeUpperLayer => Value::Bool(t.exe_upper_layer),
+        Id::ProcIsExeLowerLayer => Value::Bool(t.exe_lower_layer),
+        Id::ProcIsExeFromMemfd => Value::Bool(t.exe_from_memfd),
+        Id::ProcIsVpgidLeader => match (t.vpid, t.vpgid) {
+            (p, g) if p >= 0 && g >= 0 => Value::Bool(p == g),
+            _ => Value::Na,
+        },
+        Id::ProcPgid => Value::Int(t.pgid),
+        Id::ProcAexe => ancestor(ctx, arg).map_or(Value::Na, |a| str(&a.exe)),
+        Id::ProcAexepath => ancestor(ctx, arg).map_or(Value::Na, |a| str(&a.exepath)),
+        Id::ProcDuration => {
+            started(ctx).map_or(Value::Na, |s| Value::Uint(ctx.ev.ts().saturating_sub(s)))
+        }
+        Id::ProcExeIno => known(t.exe_ino),
+        Id::ProcExeInoCtime => known(t.exe_ino_ctime),
+        Id::ProcExeInoMtime => known(t.exe_ino_mtime),
+        Id::ProcExeInoCtimeDurationProcStart => match (started(ctx), t.exe_ino_ctime) {
+            (Some(s), c) if c != 0 && s >= c => Value::Uint(s - c),
+            _ => Value::Na,
+        },
+        Id::ThreadCapInheritable => Value::from(cap_names(t.caps[0])),
+        Id::ThreadCapPermitted => Value::from(cap_names(t.caps[1])),
+        Id::ThreadCapEffective => Value::from(cap_names(t.caps[2])),
+        Id::ContainerStartTs => container(t)
+            .and_then(|id| ctx.state.containers.get(id))
+            .and_then(|c| c.created_ns)
+            .map_or(Value::Na, Value::Uint),
+        Id::K8sNsName => label(ctx, t, "io.kubernetes.pod.namespace"),
+        Id::K8sPodName => label(ctx, t, "io.kubernetes.pod.name"),
         Id::ThreadVtid => optional(t.vtid),
         Id::ThreadIsmain => Value::Bool(t.is_main()),
         Id::UserUid => Value::Uint(t.uid as u64),
@@ -68,6 +97,84 @@ pub(super) fn extract<'a>(id: Id, arg: &Arg, ctx: &EventCtx<'a>) -> Value<'a> {
         },
         _ => Value::Na,
     }
+}
+
+/// A number that is 0 when unknown.
+fn known<'a>(v: u64) -> Value<'a> {
+    if v == 0 {
+        Value::Na
+    } else {
+        Value::Uint(v)
+    }
+}
+
+/// When the event's process started, when known.
+fn started(ctx: &EventCtx<'_>) -> Option<u64> {
+    let main = ctx.state.threads.main_thread(ctx.tid())?;
+    (main.clone_ts != 0).then_some(main.clone_ts)
+}
+
+/// A container label.
+fn label<'a>(ctx: &EventCtx<'a>, t: &ThreadInfo, key: &str) -> Value<'a> {
+    container(t)
+        .and_then(|id| ctx.state.containers.get(id))
+        .and_then(|c| c.labels.get(key))
+        .map_or(Value::Na, |v| Value::from(v.as_str()))
+}
+
+/// Names of Linux capabilities by bit.
+const CAPS: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// A capability set as its names separated by spaces.
+fn cap_names(set: u64) -> String {
+    let names = CAPS
+        .iter()
+        .enumerate()
+        .filter(|(bit, _)| set & (1 << bit) != 0)
+        .map(|(_, n)| *n);
+    names.collect::<Vec<_>>().join(" ")
 }
 
 /// Namespace ids are unknown (-1) in old captures, where sysdig shows none.
