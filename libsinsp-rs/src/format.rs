@@ -70,7 +70,7 @@ impl Formatter {
             // An argument in brackets belongs to the field.
             if chars.peek().is_some_and(|(_, n)| *n == '[') {
                 for (j, n) in chars.by_ref() {
-                    end = j + 1;
+                    end = j + n.len_utf8();
                     if n == ']' {
                         break;
                     }
@@ -203,6 +203,14 @@ mod tests {
         let names: Vec<_> = f.fields().map(|f| f.text.as_str()).collect();
         assert_eq!(names, ["evt.num", "proc.aname[2]", "fd.name"]);
         assert!(f.print_all);
+    }
+
+    #[test]
+    fn arguments_may_hold_any_text() {
+        let r = Registry::builtin();
+        let f = Formatter::new(&r, "%evt.arg[Ȑ]").unwrap();
+        assert_eq!(f.fields().next().unwrap().text, "evt.arg[Ȑ]");
+        assert!(Formatter::new(&r, "%proc.aname[Ȑ").is_err());
     }
 
     #[test]
