@@ -60,6 +60,31 @@ pub fn id_from_cgroups(cgroups: &[(String, String)]) -> String {
     match_cgroups(cgroups.iter().map(|(_, p)| p.as_str())).map_or(String::new(), |m| m.id)
 }
 
+/// Remembers the container ids of cgroup lists already matched: every
+/// clone and exec of a process carries the same list again.
+#[derive(Debug, Default)]
+pub struct CgroupCache {
+    ids: HashMap<Vec<(String, String)>, String>,
+}
+
+/// Most cgroup lists remembered before the cache starts over.
+const CACHE_LIMIT: usize = 4_096;
+
+impl CgroupCache {
+    /// The container id for `cgroups`, matched once per distinct list.
+    pub fn id(&mut self, cgroups: &[(String, String)]) -> String {
+        if let Some(id) = self.ids.get(cgroups) {
+            return id.clone();
+        }
+        if self.ids.len() >= CACHE_LIMIT {
+            self.ids.clear();
+        }
+        let id = id_from_cgroups(cgroups);
+        self.ids.insert(cgroups.to_vec(), id.clone());
+        id
+    }
+}
+
 /// Splits `repo[:tag][@digest]` as the container engines do.
 fn split_image(image: &str) -> (String, String) {
     let no_digest = image.split('@').next().unwrap_or(image);

@@ -28,6 +28,7 @@ pub mod fields;
 pub mod filter;
 mod filtering;
 mod format;
+mod hash;
 mod inspector;
 pub mod resolve;
 pub mod state;

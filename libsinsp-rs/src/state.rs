@@ -47,6 +47,8 @@ pub struct State {
     pub users: Accounts,
     /// Containers met in container events.
     pub containers: crate::containers::ContainerTable,
+    /// Container ids of cgroup lists already matched.
+    cgroup_ids: crate::containers::CgroupCache,
     /// IPv4 addresses of this machine's interfaces.
     pub local_v4: Vec<[u8; 4]>,
     /// The fd the latest event closed, which its fields still describe.
@@ -54,7 +56,7 @@ pub struct State {
     /// Event time of the latest idle-thread purge.
     last_purge: u64,
     /// Enter events kept until their exit, by tid.
-    enters: std::collections::HashMap<i64, Vec<u8>>,
+    enters: crate::hash::IntMap<i64, Vec<u8>>,
 }
 
 fn text(b: &[u8]) -> String {
@@ -184,21 +186,41 @@ impl State {
         }
     }
 
-    /// The enter event paired with exit `ev`, if it was the last one seen.
-    fn enter_of(&self, ev: &Event<'_>, tid: i64) -> Option<Vec<u8>> {
+    /// Takes the enter event paired with exit `ev`, if it was the last one
+    /// seen; [`State::put_enter`] gives the buffer back for reuse.
+    fn take_enter(&mut self, ev: &Event<'_>, tid: i64) -> Option<Vec<u8>> {
         let t = self.threads.get(tid)?;
         match t.last_enter {
-            Some((c, _)) if c + 1 == ev.code() => self.enters.get(&tid).cloned(),
+            Some((c, _)) if c + 1 == ev.code() => self.enters.get_mut(&tid).map(std::mem::take),
             _ => None,
         }
     }
 
+    fn put_enter(&mut self, tid: i64, buf: Vec<u8>) {
+        if let Some(slot) = self.enters.get_mut(&tid) {
+            *slot = buf;
+        }
+    }
+
     fn on_exit(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
-        let Some(info) = ev.info() else {
+        let enter_buf = self.take_enter(ev, tid);
+        self.on_exit_with(ev, tid, st, enter_buf.as_deref());
+        if let Some(buf) = enter_buf {
+            self.put_enter(tid, buf);
+        }
+    }
+
+    fn on_exit_with(
+        &mut self,
+        ev: &Event<'_>,
+        tid: i64,
+        st: &mut EventState,
+        enter: Option<&[u8]>,
+    ) {
+        if ev.info().is_none() {
             return;
-        };
-        let enter = self.enter_of(ev, tid);
-        let enter = enter.as_deref().and_then(|b| Event::parse(b).ok());
+        }
+        let enter = enter.and_then(|b| Event::parse(b).ok());
         // The latency runs from the thread's latest enter event, paired or
         // not, as sysdig measures it.
         if let Some(t) = self.threads.get_mut(tid) {
@@ -215,80 +237,71 @@ impl State {
                 .unwrap_or(-1);
         }
         let res = ev.value(0).and_then(|v| v.as_i64()).unwrap_or(0);
-        match info.name {
-            "open" | "openat" | "openat2" | "creat" | "open_by_handle_at" => {
-                self.on_open(ev, enter.as_ref(), tid, res, st)
-            }
-            "close" if res >= 0 && st.fd >= 0 => {
+        match family(ev.code()) {
+            Family::Open => self.on_open(ev, enter.as_ref(), tid, res, st),
+            Family::Close if res >= 0 && st.fd >= 0 => {
                 let owner = self.threads.fd_owner(tid);
                 if let Some(t) = self.threads.get_mut(owner) {
                     self.closed = t.fds.remove(st.fd).map(|info| (tid, st.fd, info));
                 }
             }
-            "socket" if res >= 0 => self.on_socket(ev, enter.as_ref(), tid, res, st),
-            "connect" => st.fd_name_changed = self.on_connect(ev, tid, res, st.fd),
-            "accept" | "accept4" if res >= 0 || int(ev, "fd").is_some_and(|f| f >= 0) => {
+            Family::Socket if res >= 0 => self.on_socket(ev, enter.as_ref(), tid, res, st),
+            Family::Connect => st.fd_name_changed = self.on_connect(ev, tid, res, st.fd),
+            Family::Accept if res >= 0 || int(ev, "fd").is_some_and(|f| f >= 0) => {
                 self.on_accept(ev, tid, st);
                 st.fd_name_changed = true;
             }
-            "sendto" | "sendmsg" | "recvfrom" | "recvmsg" => self.on_tuple_io(ev, tid, st.fd),
-            "pipe" | "pipe2" => self.on_pair(ev, tid, FdKind::FIFO),
-            "socketpair" => self.on_pair(ev, tid, FdKind::UNIX_SOCK),
-            "dup" | "dup2" | "dup3" => self.on_dup(ev, enter.as_ref(), tid, res),
-            "fcntl" => self.on_fcntl(ev, enter.as_ref(), tid, res),
-            "chdir" if res >= 0 => {
+            Family::TupleIo => self.on_tuple_io(ev, tid, st.fd),
+            Family::Pipe => self.on_pair(ev, tid, FdKind::FIFO),
+            Family::SocketPair => self.on_pair(ev, tid, FdKind::UNIX_SOCK),
+            Family::Dup => self.on_dup(ev, enter.as_ref(), tid, res),
+            Family::Fcntl => self.on_fcntl(ev, enter.as_ref(), tid, res),
+            Family::Chdir if res >= 0 => {
                 let path =
                     bytes(ev, "path").or_else(|| enter.as_ref().and_then(|e| bytes(e, "path")));
                 if let Some(p) = path {
                     self.set_cwd(tid, &text(p));
                 }
             }
-            "fchdir" if res >= 0 => {
+            Family::Fchdir if res >= 0 => {
                 let name = self.fd_name(tid, st.fd);
                 if let Some(name) = name {
                     self.set_cwd(tid, &name);
                 }
             }
-            "execve" | "execveat" if res >= 0 => self.on_execve(ev, tid),
-            "clone" | "fork" | "vfork" | "clone3" if res >= 0 => self.on_clone(ev, tid, res),
-            "setuid" if res == 0 => self.set_cred(
+            Family::Execve if res >= 0 => self.on_execve(ev, tid),
+            Family::Clone if res >= 0 => self.on_clone(ev, tid, res),
+            Family::SetUid if res == 0 => self.set_cred(
                 tid,
                 int(ev, "uid").or(enter.as_ref().and_then(|e| int(e, "uid"))),
                 None,
             ),
-            "setgid" if res == 0 => self.set_cred(
+            Family::SetGid if res == 0 => self.set_cred(
                 tid,
                 None,
                 int(ev, "gid").or(enter.as_ref().and_then(|e| int(e, "gid"))),
             ),
-            "setresuid" if res == 0 => self.set_cred(
+            Family::SetResUid if res == 0 => self.set_cred(
                 tid,
                 int(ev, "euid").or(enter.as_ref().and_then(|e| int(e, "euid"))),
                 None,
             ),
-            "setresgid" if res == 0 => self.set_cred(
+            Family::SetResGid if res == 0 => self.set_cred(
                 tid,
                 None,
                 int(ev, "egid").or(enter.as_ref().and_then(|e| int(e, "egid"))),
             ),
-            "setsid" if res >= 0 => {
+            Family::SetSid if res >= 0 => {
                 if let Some(t) = self.threads.get_mut(tid) {
                     t.sid = res;
                 }
             }
-            "eventfd" | "eventfd2" => self.on_single(tid, res, FdKind::EVENT, ""),
-            "signalfd" | "signalfd4" => self.on_single(tid, res, FdKind::SIGNALFD, ""),
-            "timerfd_create" => self.on_single(tid, res, FdKind::TIMERFD, ""),
-            "inotify_init" | "inotify_init1" => self.on_single(tid, res, FdKind::INOTIFY, ""),
-            "epoll_create" | "epoll_create1" => self.on_single(tid, res, FdKind::EVENTPOLL, ""),
-            "userfaultfd" => self.on_single(tid, res, FdKind::USERFAULTFD, ""),
-            "io_uring_setup" => self.on_single(tid, res, FdKind::IOURING, ""),
-            "pidfd_open" | "pidfd_getfd" => self.on_single(tid, res, FdKind::PIDFD, ""),
-            "memfd_create" => {
+            Family::Single(kind) => self.on_single(tid, res, kind, ""),
+            Family::Memfd => {
                 let name = bytes(ev, "name").map(text).unwrap_or_default();
                 self.on_single(tid, res, FdKind::MEMFD, &format!("memfd:{name}"))
             }
-            "close_range" if res == 0 => self.on_close_range(ev, tid),
+            Family::CloseRange if res == 0 => self.on_close_range(ev, tid),
             _ => {}
         }
     }
@@ -628,7 +641,7 @@ impl State {
         }
         if let Some(cg) = bytes(ev, "cgroups") {
             t.cgroups = split_cgroups(&list(cg));
-            t.container_id = crate::containers::id_from_cgroups(&t.cgroups);
+            t.container_id = self.cgroup_ids.id(&t.cgroups);
         }
         let opt = |n: &str| int(ev, n);
         if let Some(v) = opt("tty") {
@@ -743,7 +756,7 @@ impl State {
         }
         if let Some(cg) = bytes(ev, "cgroups") {
             t.cgroups = split_cgroups(&list(cg));
-            t.container_id = crate::containers::id_from_cgroups(&t.cgroups);
+            t.container_id = self.cgroup_ids.id(&t.cgroups);
         }
         if let (Some(u), Some(g)) = (vals("uid"), vals("gid")) {
             t.uid = u as u32;
@@ -839,6 +852,80 @@ fn exit_fd(ev: &Event<'_>) -> Option<i64> {
 
 fn is_clone(name: &str) -> bool {
     matches!(name, "clone" | "fork" | "vfork" | "clone3")
+}
+
+/// What the state engine does with an exit event, by family of calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Open,
+    Close,
+    Socket,
+    Connect,
+    Accept,
+    TupleIo,
+    Pipe,
+    SocketPair,
+    Dup,
+    Fcntl,
+    Chdir,
+    Fchdir,
+    Execve,
+    Clone,
+    SetUid,
+    SetGid,
+    SetResUid,
+    SetResGid,
+    SetSid,
+    Single(FdKind),
+    Memfd,
+    CloseRange,
+    Other,
+}
+
+fn family_of(name: &str) -> Family {
+    match name {
+        "open" | "openat" | "openat2" | "creat" | "open_by_handle_at" => Family::Open,
+        "close" => Family::Close,
+        "socket" => Family::Socket,
+        "connect" => Family::Connect,
+        "accept" | "accept4" => Family::Accept,
+        "sendto" | "sendmsg" | "recvfrom" | "recvmsg" => Family::TupleIo,
+        "pipe" | "pipe2" => Family::Pipe,
+        "socketpair" => Family::SocketPair,
+        "dup" | "dup2" | "dup3" => Family::Dup,
+        "fcntl" => Family::Fcntl,
+        "chdir" => Family::Chdir,
+        "fchdir" => Family::Fchdir,
+        "execve" | "execveat" => Family::Execve,
+        n if is_clone(n) => Family::Clone,
+        "setuid" => Family::SetUid,
+        "setgid" => Family::SetGid,
+        "setresuid" => Family::SetResUid,
+        "setresgid" => Family::SetResGid,
+        "setsid" => Family::SetSid,
+        "eventfd" | "eventfd2" => Family::Single(FdKind::EVENT),
+        "signalfd" | "signalfd4" => Family::Single(FdKind::SIGNALFD),
+        "timerfd_create" => Family::Single(FdKind::TIMERFD),
+        "inotify_init" | "inotify_init1" => Family::Single(FdKind::INOTIFY),
+        "epoll_create" | "epoll_create1" => Family::Single(FdKind::EVENTPOLL),
+        "userfaultfd" => Family::Single(FdKind::USERFAULTFD),
+        "io_uring_setup" => Family::Single(FdKind::IOURING),
+        "pidfd_open" | "pidfd_getfd" => Family::Single(FdKind::PIDFD),
+        "memfd_create" => Family::Memfd,
+        "close_range" => Family::CloseRange,
+        _ => Family::Other,
+    }
+}
+
+/// The family of an event code, from a table built once.
+fn family(code: u16) -> Family {
+    static TABLE: std::sync::OnceLock<Vec<Family>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        event::all_events()
+            .map(|(_, e)| family_of(e.name))
+            .collect()
+    });
+    table.get(code as usize).copied().unwrap_or(Family::Other)
 }
 
 fn is_container_event(c: u16) -> bool {

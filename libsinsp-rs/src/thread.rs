@@ -1,7 +1,5 @@
 //! Threads and processes.
 
-use std::collections::HashMap;
-
 use peregrine_libscap::capture::meta::ProcessEntry;
 
 use crate::fd::FdTable;
@@ -233,7 +231,7 @@ pub struct TableStats {
 /// Every known thread, by tid.
 #[derive(Debug, Default)]
 pub struct ThreadTable {
-    threads: HashMap<i64, ThreadInfo>,
+    threads: crate::hash::IntMap<i64, ThreadInfo>,
     /// Bounds.
     pub limits: Limits,
     /// Counters.

@@ -68,11 +68,13 @@ impl Input {
     }
 
     /// The offset of the read position in the (uncompressed) stream.
+    #[inline]
     pub(crate) fn offset(&self) -> u64 {
         self.base + self.pos as u64
     }
 
     /// The bytes available from the read position.
+    #[inline]
     pub(crate) fn available(&self) -> &[u8] {
         match &self.backing {
             Backing::Mapped(m) => &m[self.pos..self.end],
@@ -81,12 +83,14 @@ impl Input {
     }
 
     /// Moves the read position forward by `n` available bytes.
+    #[inline]
     pub(crate) fn consume(&mut self, n: usize) {
         self.pos = (self.pos + n).min(self.end);
     }
 
     /// Makes at least `n` bytes available if the input has them; returns
     /// how many are available afterwards.
+    #[inline]
     pub(crate) fn fill(&mut self, n: usize) -> io::Result<usize> {
         let have = self.end - self.pos;
         let Backing::Stream { reader, buf, eof } = &mut self.backing else {
@@ -124,6 +128,7 @@ impl Input {
 
 impl Input {
     /// The whole current window; `pos()` indexes into it.
+    #[inline]
     pub(crate) fn window(&self) -> &[u8] {
         match &self.backing {
             Backing::Mapped(m) => &m[..self.end],
@@ -132,6 +137,7 @@ impl Input {
     }
 
     /// The read position inside `window()`.
+    #[inline]
     pub(crate) fn pos(&self) -> usize {
         self.pos
     }

@@ -531,10 +531,12 @@ fn truncated(what: &'static str, expected: usize, available: usize) -> Kind {
     }
 }
 
+#[inline]
 pub(crate) fn le16(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+#[inline]
 pub(crate) fn le32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }

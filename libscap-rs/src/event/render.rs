@@ -396,6 +396,10 @@ fn write_path(
 /// Joins a relative path onto a base directory, removing `.`, `..` and
 /// repeated separators as sysdig does.
 pub fn normalize_path(base: &str, rel: &str) -> String {
+    // Most paths are already clean absolute paths: keep them as they are.
+    if rel.starts_with('/') && is_clean(rel) {
+        return rel.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in base.split('/').chain(rel.split('/')) {
         match part {
@@ -415,6 +419,16 @@ pub fn normalize_path(base: &str, rel: &str) -> String {
         out.push('/');
     }
     out
+}
+
+/// Whether an absolute path has no empty, `.` or `..` component and no
+/// trailing separator (beyond the root itself).
+fn is_clean(path: &str) -> bool {
+    path == "/"
+        || (!path.ends_with('/')
+            && path[1..]
+                .split('/')
+                .all(|c| !c.is_empty() && c != "." && c != ".."))
 }
 
 /// Copies printable ASCII bytes, dropping the rest (sysdig's sanitizing).

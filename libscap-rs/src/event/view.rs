@@ -61,14 +61,17 @@ impl std::fmt::Debug for Event<'_> {
     }
 }
 
+#[inline]
 fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+#[inline]
 fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or([0; 4]))
 }
 
+#[inline]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]))
 }
@@ -122,6 +125,7 @@ impl<'a> Event<'a> {
         Ok(event)
     }
 
+    #[inline]
     fn slot_width(&self) -> usize {
         if self.large {
             4
@@ -130,6 +134,7 @@ impl<'a> Event<'a> {
         }
     }
 
+    #[inline]
     fn slot(&self, i: usize) -> u32 {
         let at = HEADER_LEN + i * self.slot_width();
         if self.large {
@@ -145,11 +150,13 @@ impl<'a> Event<'a> {
     }
 
     /// Timestamp in nanoseconds since the epoch.
+    #[inline]
     pub fn ts(&self) -> u64 {
         u64_at(self.bytes, 0)
     }
 
     /// The thread that produced the event (`-1` as `u64::MAX` for none).
+    #[inline]
     pub fn tid(&self) -> u64 {
         u64_at(self.bytes, 8)
     }
@@ -165,16 +172,19 @@ impl<'a> Event<'a> {
     }
 
     /// The event code.
+    #[inline]
     pub fn code(&self) -> u16 {
         u16_at(self.bytes, 20)
     }
 
     /// The number of parameters the event carries.
+    #[inline]
     pub fn nparams(&self) -> u32 {
         u32_at(self.bytes, 22)
     }
 
     /// The event's description, `None` for a code newer than this table.
+    #[inline]
     pub fn info(&self) -> Option<&'static EventInfo> {
         self.info
     }
@@ -196,7 +206,16 @@ impl<'a> Event<'a> {
     /// The raw bytes of parameter `i`: `None` when the event carries fewer
     /// parameters (an old version), `Some(&[])` when it is empty.
     pub fn param(&self, i: usize) -> Option<&'a [u8]> {
-        self.params().nth(i)
+        let n = self.nparams() as usize;
+        if i >= n {
+            return None;
+        }
+        let mut start = HEADER_LEN + n * self.slot_width();
+        for j in 0..i {
+            start += self.slot(j) as usize;
+        }
+        // `parse` checked that all lengths fit.
+        self.bytes.get(start..start + self.slot(i) as usize)
     }
 
     /// Parameter `i` decoded by the type the table gives it.

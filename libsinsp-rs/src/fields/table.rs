@@ -782,9 +782,46 @@ pub(crate) fn classes() -> Vec<FieldClass> {
 /// Extracts a built-in field.
 pub(crate) fn extract<'a>(field: &Field, ctx: &EventCtx<'a>) -> Value<'a> {
     let id = field.info.id;
-    match field.info.name.split('.').next() {
-        Some("evt") => event::extract(id, &field.arg, ctx),
-        Some("fd") => fd::extract(id, ctx),
-        _ => thread::extract(id, &field.arg, ctx),
+    if id.is_event() {
+        event::extract(id, &field.arg, ctx)
+    } else if id.is_fd() {
+        fd::extract(id, ctx)
+    } else {
+        thread::extract(id, &field.arg, ctx)
     }
+}
+
+impl Id {
+    /// Whether the field belongs to the `evt` class.
+    fn is_event(self) -> bool {
+        matches!(self.class(), Class::Event)
+    }
+
+    /// Whether the field belongs to the `fd` class.
+    fn is_fd(self) -> bool {
+        matches!(self.class(), Class::Fd)
+    }
+
+    fn class(self) -> Class {
+        use Id::*;
+        match self {
+            EvtNum | EvtTime | EvtTimeS | EvtDatetime | EvtRawtime | EvtOutputtime | EvtCpu
+            | EvtDir | EvtType | EvtCategory | EvtArgs | EvtArg | EvtRawarg | EvtInfo | EvtRes
+            | EvtRawres | EvtFailed | EvtIsIo | EvtIsIoRead | EvtIsIoWrite | EvtIsOpenRead
+            | EvtIsOpenWrite | EvtIsOpenExec | EvtIsWait | EvtBuflen | EvtLatency | EvtAbspath
+            | EvtSource | EvtBuffer | EvtTimeIso8601 => Class::Event,
+            FdNum | FdType | FdTypechar | FdName | FdDirectory | FdFilename | FdCip | FdSip
+            | FdLip | FdRip | FdCport | FdSport | FdLport | FdRport | FdL4proto | FdSockfamily
+            | FdIsServer | FdConnected | FdNameraw | FdNameChanged | FdCipName | FdSipName
+            | FdLipName | FdRipName => Class::Fd,
+            _ => Class::Process,
+        }
+    }
+}
+
+/// Which extractor serves a field.
+enum Class {
+    Event,
+    Fd,
+    Process,
 }
