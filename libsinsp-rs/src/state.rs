@@ -137,6 +137,17 @@ impl State {
 
         if is_container_event(ev.code()) {
             self.on_container(ev);
+        } else if is_async_container_event(ev) {
+            // The container plugin's asynchronous events carry the same
+            // JSON as the container events of older captures.
+            let json = bytes(ev, "data").and_then(crate::containers::parse_container_json);
+            if let Some(c) = json.filter(|c| !c.id.is_empty()) {
+                self.containers.insert(c);
+            }
+            return EventState {
+                fd: -1,
+                ..EventState::default()
+            };
         }
         // Events that describe no thread of their own.
         if info.flags & flags::SKIP_PARSE_RESET != 0 || is_container_event(ev.code()) {
@@ -620,28 +631,16 @@ impl State {
         let Some(t) = self.threads.get_mut(tid) else {
             return;
         };
-        if let Some(exe) = bytes(ev, "exe") {
-            t.exe = text(exe);
-        }
+        set_program(t, ev, &mut self.cgroup_ids);
         t.comm = bytes(ev, "comm").map(text).unwrap_or_else(|| t.exe.clone());
-        if let Some(args) = bytes(ev, "args") {
-            t.args = list(args);
-        }
         if let Some(pid) = int(ev, "pid") {
             t.pid = pid;
         }
         if t.ptid == -1 {
             t.ptid = int(ev, "ptid").unwrap_or(-1);
         }
-        if let Some(v) = int(ev, "fdlimit") {
-            t.fdlimit = v;
-        }
         if let Some(env) = bytes(ev, "env") {
             t.env = list(env);
-        }
-        if let Some(cg) = bytes(ev, "cgroups") {
-            t.cgroups = split_cgroups(&list(cg));
-            t.container_id = self.cgroup_ids.id(&t.cgroups);
         }
         let opt = |n: &str| int(ev, n);
         if let Some(v) = opt("tty") {
@@ -742,21 +741,9 @@ impl State {
             }
         }
         let vals = |n: &str| int(ev, n);
-        if let Some(exe) = bytes(ev, "exe") {
-            t.exe = text(exe);
-        }
-        if let Some(args) = bytes(ev, "args") {
-            t.args = list(args);
-        }
+        set_program(&mut t, ev, &mut self.cgroup_ids);
         if let Some(comm) = bytes(ev, "comm") {
             t.comm = text(comm);
-        }
-        if let Some(v) = vals("fdlimit") {
-            t.fdlimit = v;
-        }
-        if let Some(cg) = bytes(ev, "cgroups") {
-            t.cgroups = split_cgroups(&list(cg));
-            t.container_id = self.cgroup_ids.id(&t.cgroups);
         }
         if let (Some(u), Some(g)) = (vals("uid"), vals("gid")) {
             t.uid = u as u32;
@@ -837,6 +824,28 @@ pub fn event_flags(ev: &Event<'_>) -> u32 {
     match event::legacy_fd_flags(ev.code()).filter(|_| old_layout) {
         Some(legacy) => (info.flags & !event::FD_FLAGS_MASK) | legacy,
         None => info.flags,
+    }
+}
+
+/// Sets what clone and exec events both say of the program: exe, args,
+/// fd limit, and cgroups with the container they place the thread in.
+fn set_program(
+    t: &mut ThreadInfo,
+    ev: &Event<'_>,
+    cgroup_ids: &mut crate::containers::CgroupCache,
+) {
+    if let Some(exe) = bytes(ev, "exe") {
+        t.exe = text(exe);
+    }
+    if let Some(args) = bytes(ev, "args") {
+        t.args = list(args);
+    }
+    if let Some(v) = int(ev, "fdlimit") {
+        t.fdlimit = v;
+    }
+    if let Some(cg) = bytes(ev, "cgroups") {
+        t.cgroups = split_cgroups(&list(cg));
+        t.container_id = cgroup_ids.id(&t.cgroups);
     }
 }
 
@@ -926,6 +935,11 @@ fn family(code: u16) -> Family {
             .collect()
     });
     table.get(code as usize).copied().unwrap_or(Family::Other)
+}
+
+/// An asynchronous event named "container" (the container plugin's).
+fn is_async_container_event(ev: &Event<'_>) -> bool {
+    ev.code() == code::ASYNCEVENT_E && bytes(ev, "name") == Some(b"container".as_slice())
 }
 
 fn is_container_event(c: u16) -> bool {

@@ -521,3 +521,36 @@ fn idle_threads_are_purged_by_event_time() {
     assert!(s.threads.get(501).is_some());
     assert_eq!(s.threads.stats.threads_purged, 1);
 }
+
+#[test]
+fn container_metadata_comes_from_container_events() {
+    let mut s = start();
+    let json = br#"{"container":{"id":"0123456789ab","image":"nginx:1.27","name":"web","type":0,"privileged":true,"labels":{"io.kubernetes.pod.name":"web-0","io.kubernetes.pod.namespace":"shop"}}}"#;
+    feed(
+        &mut s,
+        EventBuilder::new(code::ASYNCEVENT_E)
+            .tid(u64::MAX)
+            .u32(0)
+            .str("container")
+            .raw(json)
+            .finish(),
+    );
+    let exec = execve_exit(PARENT, "/usr/sbin/nginx", &[], "nginx");
+    // Place the shell in the container through its cgroups.
+    let mut state = s;
+    state.threads.get_mut(PARENT as i64).unwrap().container_id = "0123456789ab".into();
+    for (field, want) in [
+        ("container.name", "web"),
+        ("container.image.repository", "nginx"),
+        ("container.image.tag", "1.27"),
+        ("container.privileged", "true"),
+        ("k8s.pod.name", "web-0"),
+        ("k8s.ns.name", "shop"),
+    ] {
+        assert_eq!(
+            field_after(&mut state, exec.clone(), field),
+            want,
+            "{field}"
+        );
+    }
+}
