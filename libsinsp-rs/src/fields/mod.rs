@@ -8,6 +8,7 @@
 
 mod event;
 mod fd;
+mod global;
 mod table;
 mod thread;
 
@@ -184,6 +185,8 @@ pub struct Field {
     pub arg: Arg,
     /// The text it was resolved from, as formats print it.
     pub text: String,
+    /// For `Global.EventValue[key]`: the domain field the key names.
+    pub inner: Option<Box<Field>>,
 }
 
 /// All field classes.
@@ -237,11 +240,26 @@ impl Registry {
             (Lookup::Exact(i), None) => (i, Arg::None),
             (Lookup::Dotted(i, a), _) => (i, Arg::Name(a.to_string())),
         };
+        let inner = match (&arg, info.id) {
+            (Arg::Name(key), table::Id::GlobalEventValue) => Some(Box::new(self.resolve_key(key)?)),
+            _ => None,
+        };
         Ok(Field {
             info: *info,
             arg,
             text: text.to_string(),
+            inner,
         })
+    }
+
+    /// The field a `Global.EventValue[key]` key names: a field of the
+    /// domain (`proc.name`), or an argument of the event (`flags`).
+    fn resolve_key(&self, key: &str) -> Result<Field, FieldError> {
+        if key.contains('.') {
+            self.resolve(key)
+        } else {
+            self.resolve(&format!("evt.arg.{key}"))
+        }
     }
 
     /// The known field name closest to `name`, within two edits.

@@ -122,10 +122,21 @@ pub(crate) enum Id {
     FdSipName,
     FdLipName,
     FdRipName,
+    GlobalEventName,
+    GlobalErrorCode,
+    GlobalUser,
+    GlobalSourceIp,
+    GlobalTime,
+    GlobalDomain,
+    GlobalResource,
+    GlobalEventValue,
+    UserSourceIp,
+    UserTargetRegion,
+    Domain,
 }
 
 /// Built-in classes: `(name, description)`.
-pub const BUILTIN_CLASSES: [(&str, &str); 8] = [
+pub const BUILTIN_CLASSES: [(&str, &str); 9] = [
     ("evt", "Event fields: type, time, arguments, result."),
     (
         "proc",
@@ -139,6 +150,10 @@ pub const BUILTIN_CLASSES: [(&str, &str); 8] = [
     (
         "k8s",
         "Kubernetes metadata of the container, from its labels.",
+    ),
+    (
+        "Global",
+        "The normalized view every domain answers alike (docs/NORMALIZED_FIELDS.md).",
     ),
 ];
 
@@ -663,6 +678,76 @@ const K8S: &[FieldInfo] = &[
     ),
 ];
 
+const GLOBAL: &[FieldInfo] = &[
+    f(
+        "Global.EventName",
+        T::CharBuf,
+        "What happened, as Scope_Action[_Mode], such as Container_Open_Write.",
+        Id::GlobalEventName,
+    ),
+    f(
+        "Global.ErrorCode",
+        T::CharBuf,
+        "The error the action failed with; no value on success.",
+        Id::GlobalErrorCode,
+    ),
+    f(
+        "Global.User",
+        T::CharBuf,
+        "The acting user.",
+        Id::GlobalUser,
+    ),
+    f(
+        "Global.SourceIP",
+        T::CharBuf,
+        "The address the action came from, for network actions.",
+        Id::GlobalSourceIp,
+    ),
+    f(
+        "Global.Time",
+        T::CharBuf,
+        "When it happened, ISO 8601 UTC.",
+        Id::GlobalTime,
+    ),
+    f(
+        "Global.Domain",
+        T::CharBuf,
+        "Where it happened: Host, Container, AWS, K8s, Okta.",
+        Id::GlobalDomain,
+    ),
+    f(
+        "Global.Resource",
+        T::CharBuf,
+        "What was acted on: a path, a connection, a program.",
+        Id::GlobalResource,
+    ),
+    fa(
+        "Global.EventValue",
+        T::CharBuf,
+        "A value of the domain by key: a field (proc.name) or an argument (flags).",
+        ArgRule::Required,
+        Id::GlobalEventValue,
+    ),
+    f(
+        "user.sourceIP",
+        T::CharBuf,
+        "The acting user's address, as Global.SourceIP.",
+        Id::UserSourceIp,
+    ),
+    f(
+        "user.targetRegion",
+        T::CharBuf,
+        "The cloud region acted in; no value for system calls.",
+        Id::UserTargetRegion,
+    ),
+    f(
+        "domain",
+        T::CharBuf,
+        "The domain, as Global.Domain.",
+        Id::Domain,
+    ),
+];
+
 const FD: &[FieldInfo] = &[
     f("fd.num", T::Int64, "Fd number.", Id::FdNum),
     f(
@@ -767,7 +852,7 @@ const FD: &[FieldInfo] = &[
 
 /// The built-in classes with their fields.
 pub(crate) fn classes() -> Vec<FieldClass> {
-    let lists = [EVT, PROC, THREAD, USER, GROUP, CONTAINER, FD, K8S];
+    let lists = [EVT, PROC, THREAD, USER, GROUP, CONTAINER, FD, K8S, GLOBAL];
     BUILTIN_CLASSES
         .iter()
         .zip(lists)
@@ -782,7 +867,9 @@ pub(crate) fn classes() -> Vec<FieldClass> {
 /// Extracts a built-in field.
 pub(crate) fn extract<'a>(field: &Field, ctx: &EventCtx<'a>) -> Value<'a> {
     let id = field.info.id;
-    if id.is_event() {
+    if id.is_global() {
+        super::global::extract(id, field, ctx)
+    } else if id.is_event() {
         event::extract(id, &field.arg, ctx)
     } else if id.is_fd() {
         fd::extract(id, ctx)
@@ -795,6 +882,25 @@ impl Id {
     /// Whether the field belongs to the `evt` class.
     fn is_event(self) -> bool {
         matches!(self.class(), Class::Event)
+    }
+
+    /// Whether the field belongs to the normalized view.
+    fn is_global(self) -> bool {
+        use Id::*;
+        matches!(
+            self,
+            GlobalEventName
+                | GlobalErrorCode
+                | GlobalUser
+                | GlobalSourceIp
+                | GlobalTime
+                | GlobalDomain
+                | GlobalResource
+                | GlobalEventValue
+                | UserSourceIp
+                | UserTargetRegion
+                | Domain
+        )
     }
 
     /// Whether the field belongs to the `fd` class.
