@@ -554,3 +554,43 @@ fn container_metadata_comes_from_container_events() {
         );
     }
 }
+
+#[test]
+fn bind_and_listen_make_a_server_socket() {
+    let mut s = start();
+    let t = PARENT;
+    feed(
+        &mut s,
+        EventBuilder::new(code::SOCKET_SOCKET_X)
+            .tid(t)
+            .i64(3)
+            .u32(2)
+            .u32(1)
+            .u32(0)
+            .u32(0)
+            .finish(),
+    );
+    let addr = peregrine_libscap::event::SockAddr::V4([0, 0, 0, 0], 8080);
+    feed(
+        &mut s,
+        EventBuilder::new(code::SOCKET_BIND_X)
+            .tid(t)
+            .i64(0)
+            .sockaddr(&addr)
+            .i64(3)
+            .finish(),
+    );
+    feed(
+        &mut s,
+        EventBuilder::new(code::SOCKET_LISTEN_X)
+            .tid(t)
+            .i64(0)
+            .i64(3)
+            .i32(128)
+            .finish(),
+    );
+    let fd = s.fd(t as i64, 3).unwrap();
+    assert_eq!(fd.kind, FdKind::IPV4_SERVSOCK);
+    assert_eq!(fd.name, "0.0.0.0:8080");
+    assert!(fd.role & peregrine_libsinsp::fd::role::SERVER != 0);
+}

@@ -15,6 +15,9 @@ use crate::accounts::{Accounts, Group, User};
 use crate::fd::{role, tuple_name_v4, tuple_name_v6, FdInfo, FdKind, L4Proto, SockInfo};
 use crate::thread::{split_cgroups, ThreadInfo, ThreadTable, CL_CLONE_THREAD};
 
+mod fds;
+mod procs;
+
 /// `PPM_O_DIRECTORY`.
 const O_DIRECTORY: u32 = 1 << 10;
 /// `PPM_O_CLOEXEC`.
@@ -258,6 +261,12 @@ impl State {
             }
             Family::Socket if res >= 0 => self.on_socket(ev, enter.as_ref(), tid, res, st),
             Family::Connect => st.fd_name_changed = self.on_connect(ev, tid, res, st.fd),
+            Family::Bind if res == 0 => self.on_bind(ev, tid, st.fd),
+            Family::Listen if res == 0 => {
+                if let Some(info) = self.fd_mut(tid, st.fd) {
+                    info.role |= role::SERVER;
+                }
+            }
             Family::Accept if res >= 0 || int(ev, "fd").is_some_and(|f| f >= 0) => {
                 self.on_accept(ev, tid, st);
                 st.fd_name_changed = true;
@@ -444,339 +453,6 @@ impl State {
         }
     }
 
-    fn on_open(
-        &mut self,
-        ev: &Event<'_>,
-        enter: Option<&Event<'_>>,
-        tid: i64,
-        fd: i64,
-        st: &mut EventState,
-    ) {
-        let pick = |e: &Event<'_>| -> Option<(Vec<u8>, u32, Option<i64>)> {
-            let name = bytes(e, "name").or_else(|| bytes(e, "path"))?;
-            if name == b"(NULL)" {
-                return None;
-            }
-            let flags = int(e, "flags").unwrap_or(0) as u32;
-            Some((name.to_vec(), flags, int(e, "dirfd")))
-        };
-        let Some((name, mut oflags, dirfd)) = enter.and_then(pick).or_else(|| pick(ev)) else {
-            return;
-        };
-        if ev.info().is_some_and(|i| i.name == "creat") {
-            oflags = 0;
-        }
-        st.fd = fd;
-        if fd < 0 {
-            return;
-        }
-        let name = text(&name);
-        let full = if name.starts_with('/') {
-            event::render::normalize_path("/", &name)
-        } else {
-            event::render::normalize_path(&self.dirfd_base(tid, dirfd), &name)
-        };
-        let mut info = FdInfo::file(full, oflags);
-        info.raw_name = name;
-        if oflags & O_DIRECTORY != 0 {
-            info.kind = FdKind::DIRECTORY;
-        }
-        info.dev = int(ev, "dev").unwrap_or(0) as u32;
-        info.ino = int(ev, "ino").unwrap_or(0) as u64;
-        self.add_fd(tid, fd, info);
-    }
-
-    fn on_socket(
-        &mut self,
-        ev: &Event<'_>,
-        enter: Option<&Event<'_>>,
-        tid: i64,
-        fd: i64,
-        st: &mut EventState,
-    ) {
-        let get = |n: &str| int(ev, n).or_else(|| enter.and_then(|e| int(e, n)));
-        let (domain, ty, proto) = (get("domain"), get("type"), get("proto"));
-        st.fd = fd;
-        let mut info = FdInfo::default();
-        match domain.map(|d| d as u8) {
-            Some(family::UNIX) => info.kind = FdKind::UNIX_SOCK,
-            Some(d @ (family::INET | family::INET6)) => {
-                info.kind = if d == family::INET {
-                    FdKind::IPV4_SOCK
-                } else {
-                    FdKind::IPV6_SOCK
-                };
-                info.l4proto = l4proto(ty.unwrap_or(0) as u32, proto.unwrap_or(0) as u32);
-            }
-            Some(16) => info.kind = FdKind::NETLINK,
-            _ => info.kind = FdKind::UNKNOWN,
-        }
-        self.add_fd(tid, fd, info);
-    }
-
-    /// Records a connection's tuple; says whether the fd's name changed.
-    fn on_connect(&mut self, ev: &Event<'_>, tid: i64, res: i64, fd: i64) -> bool {
-        const EINPROGRESS: i64 = -115;
-        if res < 0 && res != EINPROGRESS {
-            return false;
-        }
-        let Some(ParamValue::SockTuple(t)) = param(ev, "tuple") else {
-            return false;
-        };
-        let Some(info) = self.fd_mut(tid, fd) else {
-            return false;
-        };
-        let before = std::mem::take(&mut info.name);
-        set_tuple(info, &t);
-        info.role |= role::CLIENT;
-        info.name != before
-    }
-
-    fn on_accept(&mut self, ev: &Event<'_>, tid: i64, st: &mut EventState) {
-        let fd = ev.value(0).and_then(|v| v.as_i64()).unwrap_or(-1);
-        st.fd = fd;
-        let mut info = FdInfo {
-            role: role::SERVER,
-            ..FdInfo::default()
-        };
-        if let Some(ParamValue::SockTuple(t)) = param(ev, "tuple") {
-            set_tuple(&mut info, &t);
-        }
-        self.add_fd(tid, fd, info);
-    }
-
-    fn on_tuple_io(&mut self, ev: &Event<'_>, tid: i64, fd: i64) {
-        let tuple = param(ev, "tuple");
-        let Some(info) = self.fd_mut(tid, fd) else {
-            return;
-        };
-        if let Some(ParamValue::SockTuple(t)) = tuple {
-            if info.name.is_empty() || info.sock.is_none() {
-                set_tuple(info, &t);
-            }
-        }
-    }
-
-    fn on_pair(&mut self, ev: &Event<'_>, tid: i64, kind: FdKind) {
-        let (Some(a), Some(b)) = (int(ev, "fd1"), int(ev, "fd2")) else {
-            return;
-        };
-        if ev.value(0).and_then(|v| v.as_i64()).unwrap_or(0) < 0 {
-            return;
-        }
-        for fd in [a, b] {
-            self.add_fd(
-                tid,
-                fd,
-                FdInfo {
-                    kind,
-                    ..FdInfo::default()
-                },
-            );
-        }
-    }
-
-    fn on_single(&mut self, tid: i64, fd: i64, kind: FdKind, name: &str) {
-        if fd >= 0 {
-            self.add_fd(
-                tid,
-                fd,
-                FdInfo {
-                    kind,
-                    name: name.into(),
-                    ..FdInfo::default()
-                },
-            );
-        }
-    }
-
-    fn on_dup(&mut self, ev: &Event<'_>, enter: Option<&Event<'_>>, tid: i64, res: i64) {
-        let old = int(ev, "oldfd")
-            .or_else(|| int(ev, "fd"))
-            .or_else(|| enter.and_then(|e| int(e, "fd").or_else(|| int(e, "oldfd"))));
-        let (Some(old), true) = (old, res >= 0) else {
-            return;
-        };
-        if let Some(mut info) = self.fd(tid, old).cloned() {
-            let cloexec = int(ev, "flags").is_some_and(|f| f as u32 & O_CLOEXEC != 0);
-            info.open_flags = (info.open_flags & !O_CLOEXEC) | if cloexec { O_CLOEXEC } else { 0 };
-            self.add_fd(tid, res, info);
-        }
-    }
-
-    fn on_fcntl(&mut self, ev: &Event<'_>, enter: Option<&Event<'_>>, tid: i64, res: i64) {
-        const F_DUPFD: i64 = 1;
-        const F_DUPFD_CLOEXEC: i64 = 2;
-        let cmd = int(ev, "cmd").or_else(|| enter.and_then(|e| int(e, "cmd")));
-        if res < 0 || !matches!(cmd, Some(F_DUPFD | F_DUPFD_CLOEXEC)) {
-            return;
-        }
-        let old = int(ev, "fd").or_else(|| enter.and_then(|e| int(e, "fd")));
-        if let Some(info) = old.and_then(|fd| self.fd(tid, fd).cloned()) {
-            self.add_fd(tid, res, info);
-        }
-    }
-
-    fn on_close_range(&mut self, ev: &Event<'_>, tid: i64) {
-        let (Some(lo), Some(hi)) = (int(ev, "fd"), int(ev, "max_fd")) else {
-            return;
-        };
-        let owner = self.threads.fd_owner(tid);
-        if let Some(t) = self.threads.get_mut(owner) {
-            t.fds.retain(|fd, _| fd < lo || fd > hi);
-        }
-    }
-
-    fn on_execve(&mut self, ev: &Event<'_>, tid: i64) {
-        let Some(t) = self.threads.get_mut(tid) else {
-            return;
-        };
-        set_program(t, ev, &mut self.cgroup_ids);
-        t.comm = bytes(ev, "comm").map(text).unwrap_or_else(|| t.exe.clone());
-        if let Some(pid) = int(ev, "pid") {
-            t.pid = pid;
-        }
-        if t.ptid == -1 {
-            t.ptid = int(ev, "ptid").unwrap_or(-1);
-        }
-        if let Some(env) = bytes(ev, "env") {
-            t.env = list(env);
-        }
-        let opt = |n: &str| int(ev, n);
-        if let Some(v) = opt("tty") {
-            t.tty = v as u32;
-        }
-        if let Some(v) = opt("vpgid") {
-            t.vpgid = v;
-        }
-        if let Some(v) = opt("loginuid") {
-            t.loginuid = v as u32;
-        }
-        if let Some(v) = opt("flags") {
-            let f = v as u32;
-            t.exe_writable = f & EXE_WRITABLE != 0;
-            t.exe_upper_layer = f & EXE_UPPER_LAYER != 0;
-            t.exe_from_memfd = f & EXE_FROM_MEMFD != 0;
-            t.exe_lower_layer = f & EXE_LOWER_LAYER != 0;
-        }
-        let caps = ["cap_inheritable", "cap_permitted", "cap_effective"];
-        for (slot, name) in t.caps.iter_mut().zip(caps) {
-            if let Some(v) = int(ev, name) {
-                *slot = v as u64;
-            }
-        }
-        if let Some(v) = opt("exe_ino") {
-            t.exe_ino = v as u64;
-        }
-        if let Some(v) = opt("exe_ino_ctime") {
-            t.exe_ino_ctime = v as u64;
-        }
-        if let Some(v) = opt("exe_ino_mtime") {
-            t.exe_ino_mtime = v as u64;
-        }
-        if let Some(v) = opt("pgid") {
-            t.pgid = v;
-        }
-        if let Some(v) = opt("uid") {
-            t.uid = v as u32;
-        }
-        if let Some(v) = opt("gid") {
-            t.gid = v as u32;
-        }
-        if let Some(p) = bytes(ev, "trusted_exepath") {
-            t.exepath = text(p);
-        }
-
-        // Descriptors opened with O_CLOEXEC do not survive the exec.
-        let owner = self.threads.fd_owner(tid);
-        if let Some(m) = self.threads.get_mut(owner) {
-            m.fds.retain(|_, f| f.open_flags & O_CLOEXEC == 0);
-        }
-    }
-
-    fn on_clone(&mut self, ev: &Event<'_>, tid: i64, child: i64) {
-        let cflags = int(ev, "flags").unwrap_or(0) as u32;
-        // The child's own return (0) describes the child when the parent's
-        // was not seen; the parent's return creates the child.
-        let (child_tid, parent_tid) = if child == 0 {
-            if self.threads.get(tid).is_some() {
-                return;
-            }
-            let parent = if cflags & CL_CLONE_THREAD != 0 {
-                int(ev, "pid")
-            } else {
-                int(ev, "ptid")
-            };
-            (tid, parent.unwrap_or(-1))
-        } else {
-            (child, tid)
-        };
-        if self.threads.get(child_tid).is_some() && child != 0 {
-            return;
-        }
-        let parent = self.threads.get(parent_tid).cloned();
-        let mut t = match &parent {
-            Some(p) => ThreadInfo {
-                fds: Default::default(),
-                ..p.clone()
-            },
-            None => ThreadInfo::unknown(child_tid),
-        };
-        t.tid = child_tid;
-        t.clone_flags = cflags;
-        t.clone_ts = ev.ts();
-        t.dead = false;
-        t.last_enter = None;
-        if cflags & CL_CLONE_THREAD != 0 {
-            t.pid = parent.as_ref().map_or(child_tid, |p| p.pid);
-            t.ptid = parent.as_ref().map_or(-1, |p| p.ptid);
-        } else {
-            t.pid = child_tid;
-            t.ptid = parent_tid;
-            // A new process gets a copy of its parent's fds and cwd.
-            let owner = self.threads.fd_owner(parent_tid);
-            if let Some(m) = self.threads.get(owner) {
-                t.fds = m.fds.clone();
-                t.cwd = m.cwd.clone();
-            }
-        }
-        let vals = |n: &str| int(ev, n);
-        set_program(&mut t, ev, &mut self.cgroup_ids);
-        if let Some(comm) = bytes(ev, "comm") {
-            t.comm = text(comm);
-        }
-        if let (Some(u), Some(g)) = (vals("uid"), vals("gid")) {
-            t.uid = u as u32;
-            t.gid = g as u32;
-        }
-        t.vtid = vals("vtid").unwrap_or(t.vtid);
-        t.vpid = vals("vpid").unwrap_or(t.vpid);
-        self.threads.insert(t);
-    }
-
-    fn on_procexit(&mut self, ev: &Event<'_>, tid: i64) {
-        let Some(t) = self.threads.get_mut(tid) else {
-            return;
-        };
-        t.dead = true;
-        let pid = t.pid;
-
-        // Children of the exiting process go to the reaper when the event
-        // names one, else to init.
-        let reaper = int(ev, "reaper_tid").filter(|r| *r > 0).unwrap_or(1);
-        let orphans: Vec<i64> = self
-            .threads
-            .iter()
-            .filter(|c| c.ptid == tid && c.pid != pid)
-            .map(|c| c.tid)
-            .collect();
-        for c in orphans {
-            if let Some(child) = self.threads.get_mut(c) {
-                child.ptid = reaper;
-            }
-        }
-    }
-
     /// Removes threads marked dead by their exit event. Called after the
     /// event's fields were extracted, so that the exit still has its thread.
     pub fn reap(&mut self, tid: i64) {
@@ -827,28 +503,6 @@ pub fn event_flags(ev: &Event<'_>) -> u32 {
     }
 }
 
-/// Sets what clone and exec events both say of the program: exe, args,
-/// fd limit, and cgroups with the container they place the thread in.
-fn set_program(
-    t: &mut ThreadInfo,
-    ev: &Event<'_>,
-    cgroup_ids: &mut crate::containers::CgroupCache,
-) {
-    if let Some(exe) = bytes(ev, "exe") {
-        t.exe = text(exe);
-    }
-    if let Some(args) = bytes(ev, "args") {
-        t.args = list(args);
-    }
-    if let Some(v) = int(ev, "fdlimit") {
-        t.fdlimit = v;
-    }
-    if let Some(cg) = bytes(ev, "cgroups") {
-        t.cgroups = split_cgroups(&list(cg));
-        t.container_id = cgroup_ids.id(&t.cgroups);
-    }
-}
-
 fn exit_fd(ev: &Event<'_>) -> Option<i64> {
     let info = ev.info()?;
     let idx = info.param_index("fd")?;
@@ -870,6 +524,8 @@ enum Family {
     Close,
     Socket,
     Connect,
+    Bind,
+    Listen,
     Accept,
     TupleIo,
     Pipe,
@@ -897,6 +553,8 @@ fn family_of(name: &str) -> Family {
         "close" => Family::Close,
         "socket" => Family::Socket,
         "connect" => Family::Connect,
+        "bind" => Family::Bind,
+        "listen" => Family::Listen,
         "accept" | "accept4" => Family::Accept,
         "sendto" | "sendmsg" | "recvfrom" | "recvmsg" => Family::TupleIo,
         "pipe" | "pipe2" => Family::Pipe,
@@ -947,95 +605,4 @@ fn is_container_event(c: u16) -> bool {
         c,
         code::CONTAINER_E | code::CONTAINER_JSON_E | code::CONTAINER_JSON_2_E
     )
-}
-
-/// The protocol of a new IP socket from its type and protocol arguments.
-fn l4proto(ty: u32, proto: u32) -> L4Proto {
-    const SOCK_STREAM: u32 = 1;
-    const SOCK_DGRAM: u32 = 2;
-    const SOCK_RAW: u32 = 3;
-    let raw = ty & 0xff == SOCK_RAW;
-    match proto {
-        6 if raw => L4Proto::Raw,
-        6 => L4Proto::Tcp,
-        17 if raw => L4Proto::Raw,
-        17 => L4Proto::Udp,
-        0 if ty & 0xff == SOCK_STREAM => L4Proto::Tcp,
-        0 if ty & 0xff == SOCK_DGRAM => L4Proto::Udp,
-        1 if raw => L4Proto::Raw,
-        1 => L4Proto::Icmp,
-        255 => L4Proto::Raw,
-        _ => L4Proto::Unknown,
-    }
-}
-
-/// Records a connection tuple on a socket fd.
-fn set_tuple(info: &mut FdInfo, t: &SockTuple<'_>) {
-    match *t {
-        SockTuple::V4 {
-            src,
-            sport,
-            dst,
-            dport,
-        } => {
-            info.kind = FdKind::IPV4_SOCK;
-            info.sock = Some(SockInfo::V4 {
-                sip: src,
-                sport,
-                dip: dst,
-                dport,
-            });
-            info.name = tuple_name_v4(src, sport, dst, dport);
-        }
-        SockTuple::V6 {
-            src,
-            sport,
-            dst,
-            dport,
-        } => {
-            let (s, d) = (std::net::Ipv6Addr::from(src), std::net::Ipv6Addr::from(dst));
-            if let (Some(s4), Some(d4)) = (s.to_ipv4_mapped(), d.to_ipv4_mapped()) {
-                info.kind = FdKind::IPV4_SOCK;
-                let (sip, dip) = (s4.octets(), d4.octets());
-                info.sock = Some(SockInfo::V4 {
-                    sip,
-                    sport,
-                    dip,
-                    dport,
-                });
-                info.name = tuple_name_v4(sip, sport, dip, dport);
-            } else {
-                info.kind = FdKind::IPV6_SOCK;
-                info.sock = Some(SockInfo::V6 {
-                    sip: src,
-                    sport,
-                    dip: dst,
-                    dport,
-                });
-                info.name = tuple_name_v6(src, sport, dst, dport);
-            }
-        }
-        SockTuple::Unix { src, dst, path } => {
-            info.kind = FdKind::UNIX_SOCK;
-            info.sock = Some(SockInfo::Unix { src, dst });
-            info.name = format!("{src:x}->{dst:x} {}", text(path));
-        }
-        SockTuple::Other(..) => {}
-    }
-}
-
-/// Records a bound address on a socket fd.
-pub fn set_server_addr(info: &mut FdInfo, a: &SockAddr<'_>) {
-    match *a {
-        SockAddr::V4(ip, port) => {
-            info.kind = FdKind::IPV4_SERVSOCK;
-            info.sock = Some(SockInfo::V4Server { ip, port });
-        }
-        SockAddr::V6(ip, port) => {
-            info.kind = FdKind::IPV6_SERVSOCK;
-            info.sock = Some(SockInfo::V6Server { ip, port });
-        }
-        SockAddr::Unix(path) => info.name = text(path),
-        SockAddr::Other(..) => {}
-    }
 }
