@@ -493,24 +493,51 @@ fn accounts_from_list(list: &peregrine_libscap::capture::meta::UserList) -> Acco
 /// drivers (an old code, or fewer parameters than today's table) keep the
 /// fd flags their table had, where those changed since.
 pub fn event_flags(ev: &Event<'_>) -> u32 {
-    let Some(info) = ev.info() else {
+    let Some(f) = facts(ev.code()) else {
         return 0;
     };
-    let old_layout = info.is_old_version() || (ev.nparams() as usize) < info.params.len();
-    match event::legacy_fd_flags(ev.code()).filter(|_| old_layout) {
-        Some(legacy) => (info.flags & !event::FD_FLAGS_MASK) | legacy,
-        None => info.flags,
+    let old_layout = f.old || (ev.nparams() as usize) < f.nparams;
+    match f.legacy_fd_flags {
+        Some(legacy) if old_layout => (f.flags & !event::FD_FLAGS_MASK) | legacy,
+        _ => f.flags,
     }
 }
 
 fn exit_fd(ev: &Event<'_>) -> Option<i64> {
-    let info = ev.info()?;
-    let idx = info.param_index("fd")?;
-    // When `fd` is the first parameter it is the result of the call.
-    if idx == 0 && info.flags & flags::CREATES_FD != 0 {
-        return None;
-    }
-    ev.value(idx)?.as_i64()
+    let idx = facts(ev.code())?.exit_fd_param?;
+    ev.value(idx as usize)?.as_i64()
+}
+
+/// What the state engine needs of an event code, computed once.
+struct CodeFacts {
+    family: Family,
+    flags: u32,
+    nparams: usize,
+    old: bool,
+    legacy_fd_flags: Option<u32>,
+    /// The `fd` parameter an exit names its fd by, unless it is the
+    /// result of the call (`fd` first in calls that create one).
+    exit_fd_param: Option<u8>,
+}
+
+fn facts(code: u16) -> Option<&'static CodeFacts> {
+    static TABLE: std::sync::OnceLock<Vec<CodeFacts>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        event::all_events()
+            .map(|(c, e)| CodeFacts {
+                family: family_of(e.name),
+                flags: e.flags,
+                nparams: e.params.len(),
+                old: e.is_old_version(),
+                legacy_fd_flags: event::legacy_fd_flags(c),
+                exit_fd_param: e
+                    .param_index("fd")
+                    .filter(|&i| !(i == 0 && e.flags & flags::CREATES_FD != 0))
+                    .map(|i| i as u8),
+            })
+            .collect()
+    });
+    table.get(code as usize)
 }
 
 fn is_clone(name: &str) -> bool {
@@ -586,13 +613,7 @@ fn family_of(name: &str) -> Family {
 
 /// The family of an event code, from a table built once.
 fn family(code: u16) -> Family {
-    static TABLE: std::sync::OnceLock<Vec<Family>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        event::all_events()
-            .map(|(_, e)| family_of(e.name))
-            .collect()
-    });
-    table.get(code as usize).copied().unwrap_or(Family::Other)
+    facts(code).map_or(Family::Other, |f| f.family)
 }
 
 /// An asynchronous event named "container" (the container plugin's).
