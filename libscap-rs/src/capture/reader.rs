@@ -181,6 +181,20 @@ impl CaptureReader {
     /// Reads one block's framing and makes the whole block available.
     /// Returns its type and total length, or `None` at a clean end.
     fn next_block(&mut self) -> Result<Option<(u32, usize)>, CaptureError> {
+        // Fast path: the whole, well-framed block is already in the window
+        // (always so for a mapped file).
+        let avail = self.input.available();
+        if avail.len() >= 12 {
+            let (kind, total) = (le32(avail, 0), le32(avail, 4) as usize);
+            if total >= 12 && avail.len() >= total && le32(avail, total - 4) as usize == total {
+                return Ok(Some((kind, total)));
+            }
+        }
+        self.next_block_slow()
+    }
+
+    /// [`Self::next_block`] when the window must grow or the framing is bad.
+    fn next_block_slow(&mut self) -> Result<Option<(u32, usize)>, CaptureError> {
         let at = self.input.offset();
         let have = self
             .input
@@ -538,5 +552,7 @@ pub(crate) fn le16(b: &[u8], at: usize) -> u16 {
 
 #[inline]
 pub(crate) fn le32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(word)
 }

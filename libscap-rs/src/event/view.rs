@@ -118,7 +118,18 @@ impl<'a> Event<'a> {
             });
         }
         let available = bytes.len() - slots_end;
-        let needed: u64 = (0..nparams as usize).map(|i| event.slot(i) as u64).sum();
+        let slots = &bytes[HEADER_LEN..slots_end];
+        let needed: u64 = if large {
+            slots
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as u64)
+                .sum()
+        } else {
+            slots
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]) as u64)
+                .sum()
+        };
         if needed > available as u64 {
             return Err(EventError::ParamsOverflow { needed, available });
         }
