@@ -54,10 +54,12 @@ def legacy(old):
             for f in ("event_table.c", "flags_table.c", "dynamic_params_table.c")
         ]
         subprocess.check_call(["cc", "-O0", "-I", driver, "-o", exe] + sources)
-        flags = json.loads(subprocess.check_output([exe]))["flags"]
+        legacy_data = json.loads(subprocess.check_output([exe]))
+        flags = legacy_data["flags"]
+        nparams = legacy_data["nparams"]
     table = os.path.join(old, "userspace", "libscap", "syscall_info_table.c")
     cats = re.findall(r"^\s*/\*[^*]*\*/\s*\{\s*(EC_[A-Z_]+)", open(table).read(), re.M)
-    return flags, cats
+    return flags, cats, nparams
 
 
 def code_names(libs):
@@ -101,7 +103,7 @@ def param(p):
 
 def main():
     libs = sys.argv[1]
-    old_flags, old_cats = legacy(sys.argv[2])
+    old_flags, old_cats, old_nparams = legacy(sys.argv[2])
     data = dump(libs)
     names = code_names(libs)
     out = []
@@ -182,6 +184,13 @@ def main():
     for c, e in enumerate(data["events"]):
         if c < len(old_flags) and (old_flags[c] & mask) != (e["flags"] & mask):
             w(f"    ({c}, {old_flags[c] & mask:#x}),")
+    w("];")
+    w("")
+    w("/// Parameter count of each event code in the 2022 table (codes it")
+    w("/// did not have are absent), to write events in that era's layouts.")
+    w(f"pub(super) static LEGACY_NPARAMS: [u8; {len(old_nparams)}] = [")
+    for n in old_nparams:
+        w(f"    {n},")
     w("];")
     w("")
     w("/// Category of each system call by ppm_sc code, for generic events.")

@@ -12,9 +12,9 @@ mod view;
 pub use encode::EventBuilder;
 pub use names::{errno_name, signal_name};
 pub use schema::{
-    all_events, category, event_info, flags, legacy_fd_flags, syscall_category, syscall_name,
-    Direction, EventInfo, NameTable, ParamExtra, ParamInfo, ParamType, PrintFormat, EVENT_COUNT,
-    FD_FLAGS_MASK,
+    all_events, category, event_info, flags, legacy_fd_flags, legacy_nparams, syscall_category,
+    syscall_name, Direction, EventInfo, NameTable, ParamExtra, ParamInfo, ParamType, PrintFormat,
+    EVENT_COUNT, FD_FLAGS_MASK,
 };
 pub use tables::code;
 pub use value::{family, FdList, ParamValue, SockAddr, SockTuple};

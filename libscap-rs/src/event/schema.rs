@@ -5,7 +5,7 @@
 //! upstream driver sources (see `tools/event-table`); this module holds the
 //! types that describe it and the lookups over it.
 
-use super::tables::{EVENTS, LEGACY_FD_FLAGS, SYSCALL_CATEGORIES, SYSCALL_NAMES};
+use super::tables::{EVENTS, LEGACY_FD_FLAGS, LEGACY_NPARAMS, SYSCALL_CATEGORIES, SYSCALL_NAMES};
 
 pub use super::tables::EVENT_COUNT;
 
@@ -381,6 +381,12 @@ pub fn legacy_fd_flags(code: u16) -> Option<u32> {
         .map(|&(_, f)| f)
 }
 
+/// The parameter count `code` had in the 2022 table (the one sysdig 0.29.3
+/// reads with), `None` for codes that table did not have.
+pub fn legacy_nparams(code: u16) -> Option<usize> {
+    LEGACY_NPARAMS.get(code as usize).map(|&n| n as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +435,8 @@ mod tests {
         assert_eq!(legacy_fd_flags(code::SYSCALL_MMAP_X), Some(0));
         assert_eq!(legacy_fd_flags(code::SYSCALL_OPEN_X), None);
         assert_eq!(syscall_category(139).map(category::name), Some("memory"));
+        assert_eq!(legacy_nparams(code::SYSCALL_OPEN_X), Some(5));
+        assert_eq!(legacy_nparams(code::SYSCALL_KEYCTL_X), None);
     }
 
     #[test]
