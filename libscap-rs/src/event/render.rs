@@ -410,6 +410,11 @@ pub fn normalize_path(base: &str, rel: &str) -> String {
             p => parts.push(p),
         }
     }
+    // Without a base (an unknown cwd), a relative path stays relative, as
+    // sysdig leaves it.
+    if base.is_empty() && !rel.starts_with('/') {
+        return parts.join("/");
+    }
     let mut out = String::with_capacity(base.len() + rel.len() + 1);
     for p in &parts {
         out.push('/');
