@@ -90,6 +90,11 @@ impl State {
         if self.threads.get(child_tid).is_some() && child != 0 {
             return;
         }
+        // A caller met first in its clone exit is described by it.
+        if child != 0 && self.threads.get(tid).is_none() {
+            let caller = self.caller_from_clone(ev, tid);
+            self.threads.insert(caller);
+        }
         let parent = self.threads.get(parent_tid).cloned();
         let mut t = match &parent {
             Some(p) => ThreadInfo {
@@ -125,9 +130,31 @@ impl State {
             t.uid = u as u32;
             t.gid = g as u32;
         }
-        t.vtid = vals("vtid").unwrap_or(t.vtid);
-        t.vpid = vals("vpid").unwrap_or(t.vpid);
+        // The ids in namespace the event carries are the caller's; a child
+        // made outside a new pid namespace has its own ids there.
+        if child == 0 {
+            t.vtid = vals("vtid").unwrap_or(t.vtid);
+            t.vpid = vals("vpid").unwrap_or(t.vpid);
+        } else {
+            t.vtid = child_tid;
+            t.vpid = t.pid;
+        }
         self.threads.insert(t);
+    }
+
+    /// The calling thread of a clone exit met before any other event of
+    /// it: unknown, but named after the program the event shows, as sinsp
+    /// does.
+    fn caller_from_clone(&mut self, ev: &Event<'_>, tid: i64) -> ThreadInfo {
+        let mut t = ThreadInfo::unknown(tid);
+        if let Some(exe) = bytes(ev, "exe") {
+            t.exe = text(exe);
+        }
+        if let Some(args) = bytes(ev, "args") {
+            t.args = list(args);
+        }
+        t.comm = bytes(ev, "comm").map(text).unwrap_or_else(|| t.exe.clone());
+        t
     }
 
     pub(super) fn on_procexit(&mut self, ev: &Event<'_>, tid: i64) {
