@@ -85,7 +85,7 @@ fn field_names(text: &str) -> BTreeSet<String> {
 }
 
 /// Fields the rule language supplies or that need data this layer does not
-/// have yet; see the TODO notes at each.
+/// have yet; each is explained where it is listed.
 const NOT_YET: [&str; 9] = [
     // TODO(rule-lang): fd.ip, fd.port and the fd.*net fields match either
     // end of a connection and CIDR ranges; the compiler will provide them.

@@ -1,7 +1,5 @@
 //! `evt.*` fields.
 
-use std::borrow::Cow;
-
 use chrono::{Local, TimeZone};
 use peregrine_libscap::event::{
     self, category, code, flags, render, Direction, ParamType, ParamValue,
@@ -263,10 +261,6 @@ fn abspath<'a>(ctx: &EventCtx<'a>) -> Value<'a> {
         return Value::Na;
     };
     let path = String::from_utf8_lossy(path);
-    if path.starts_with('/') {
-        return Value::Str(Cow::Owned(render::normalize_path("/", &path)));
-    }
     let dirfd = ev.value_by_name("dirfd").and_then(|v| v.as_i64());
-    let base = ctx.state.dirfd_base(ctx.tid(), dirfd);
-    Value::from(render::normalize_path(&base, &path))
+    Value::from(ctx.state.absolute_path(ctx.tid(), dirfd, &path))
 }

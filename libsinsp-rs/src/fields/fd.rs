@@ -148,12 +148,7 @@ fn name_from_event(ctx: &EventCtx<'_>) -> Option<String> {
     };
     let name = String::from_utf8_lossy(path?);
     let dirfd = ev.value_by_name("dirfd").and_then(|v| v.as_i64());
-    Some(if name.starts_with('/') {
-        peregrine_libscap::event::render::normalize_path("/", &name)
-    } else {
-        let base = ctx.state.dirfd_base(ctx.tid(), dirfd);
-        peregrine_libscap::event::render::normalize_path(&base, &name)
-    })
+    Some(ctx.state.absolute_path(ctx.tid(), dirfd, &name))
 }
 
 fn dir_of(path: &str) -> String {

@@ -41,11 +41,7 @@ impl State {
             return;
         }
         let name = text(&name);
-        let full = if name.starts_with('/') {
-            event::render::normalize_path("/", &name)
-        } else {
-            event::render::normalize_path(&self.dirfd_base(tid, dirfd), &name)
-        };
+        let full = self.absolute_path(tid, dirfd, &name);
         let mut info = FdInfo::file(full, oflags);
         info.raw_name = name;
         if oflags & O_DIRECTORY != 0 {

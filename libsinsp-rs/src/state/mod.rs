@@ -399,12 +399,7 @@ impl State {
     }
 
     fn set_cwd(&mut self, tid: i64, path: &str) {
-        let base = self.cwd(tid);
-        let mut cwd = if path.starts_with('/') {
-            peregrine_libscap::event::render::normalize_path("/", path)
-        } else {
-            peregrine_libscap::event::render::normalize_path(&base, path)
-        };
+        let mut cwd = self.absolute_path(tid, None, path);
         if !cwd.ends_with('/') {
             cwd.push('/');
         }
@@ -450,6 +445,16 @@ impl State {
                 name
             }
             _ => self.cwd(tid),
+        }
+    }
+
+    /// `name` made absolute: relative to `dirfd`'s directory, or to the
+    /// cwd without one (or with `AT_FDCWD`), and normalized.
+    pub fn absolute_path(&self, tid: i64, dirfd: Option<i64>, name: &str) -> String {
+        if name.starts_with('/') {
+            event::render::normalize_path("/", name)
+        } else {
+            event::render::normalize_path(&self.dirfd_base(tid, dirfd), name)
         }
     }
 
